@@ -1,0 +1,66 @@
+/** Exit codes of the `facelock` executable; each names a fault domain so scripts and systemd can tell them apart. */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  config: 3,
+  input: 4,
+  model: 5,
+  camera: 6,
+  lock: 7,
+  store: 8,
+  noMatch: 10,
+} as const;
+
+export type ErrorCode =
+  | 'image_unreadable'
+  | 'image_too_small'
+  | 'image_too_large'
+  | 'file_missing'
+  | 'model_integrity'
+  | 'model_missing'
+  | 'backend_unavailable'
+  | 'dataset_invalid';
+
+/** Base of every expected fault; `code` is a literal so callers can switch on it. */
+export class FacelockError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+  constructor(code: ErrorCode, message: string, exitCode: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+export class ImageError extends FacelockError {
+  readonly file: string;
+  constructor(
+    code: 'image_unreadable' | 'image_too_small' | 'image_too_large' | 'file_missing',
+    file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, `${file}: ${message}`, ExitCode.input, options);
+    this.file = file;
+  }
+}
+
+export class ModelError extends FacelockError {
+  constructor(code: 'model_integrity' | 'model_missing' | 'backend_unavailable', message: string, options?: { cause?: unknown }) {
+    super(code, message, ExitCode.model, options);
+  }
+}
+
+export class DatasetError extends FacelockError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('dataset_invalid', message, ExitCode.input, options);
+  }
+}
+
+/** One line describing any thrown value, for logs and CLI output. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,106 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readLfwPairs } from '../calibration/lfwPairs.js';
+import { rocAuc } from '../calibration/verificationMetrics.js';
+import { datasetForTests } from '../test/datasets.js';
+import { largestFace, loadTestEngine } from '../test/engineForTests.js';
+import { cosine } from './embedder/embedder.js';
+import type { FaceEngine } from './faceEngine.js';
+
+const lfw = datasetForTests('lfw', 'face engine tests on lfw-dev');
+const orl = datasetForTests('orl', 'face detection on ORL');
+const yale = datasetForTests('yale', 'face detection on Yale');
+const nuaa = datasetForTests('nuaa', 'no-face test on a NUAA background');
+
+let engine: FaceEngine;
+beforeAll(async () => {
+  engine = await loadTestEngine();
+});
+
+describe.runIf(lfw)('face engine on lfw-dev', () => {
+  it('scores 100 same-person pairs above 100 different-person pairs (ROC AUC > 0.95)', async () => {
+    const pairs = readLfwPairs(lfw as string);
+    const same = pairs.filter((p) => p.same).slice(0, 100);
+    const diff = pairs.filter((p) => !p.same).slice(0, 100);
+    const score = async (p: (typeof pairs)[number]) => {
+      const [a, b] = [await largestFace(engine, join(lfw as string, p.a)), await largestFace(engine, join(lfw as string, p.b))];
+      // a missed face is a reject: the lowest possible score
+      return a?.embedding && b?.embedding ? cosine(a.embedding, b.embedding) : Number.NEGATIVE_INFINITY;
+    };
+    const genuine = [];
+    for (const p of same) genuine.push(await score(p));
+    const impostor = [];
+    for (const p of diff) impostor.push(await score(p));
+    const auc = rocAuc(genuine, impostor);
+    console.log(`lfw-dev fold 1, 100 same / 100 different pairs: ROC AUC ${auc.toFixed(4)}`);
+    expect(auc).toBeGreaterThan(0.95);
+  });
+
+  it('gives near-identical embeddings for an EXIF-rotated, a tilted and a mirrored copy of a photo', async () => {
+    const file = join(lfw as string, 'images', 'Abel_Pacheco', 'Abel_Pacheco_0001.jpg');
+    const original = await largestFace(engine, file);
+    // the same pixels stored turned by 90 degrees with EXIF orientation 6: a phone photo
+    const exif = await sharp(file).rotate(-90).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer();
+    const tilted = await sharp(file).rotate(20, { background: '#000' }).jpeg({ quality: 95 }).toBuffer();
+    const mirrored = await sharp(file).flop().jpeg({ quality: 95 }).toBuffer();
+    const other = await largestFace(engine, join(lfw as string, 'images', 'Abdullah_Gul', 'Abdullah_Gul_0001.jpg'));
+    expect(original?.embedding && other?.embedding).toBeTruthy();
+    const o = original?.embedding as Float32Array;
+    const impostor = cosine(o, other?.embedding as Float32Array);
+    for (const [name, bytes] of [
+      ['exif', exif],
+      ['tilted 20 degrees', tilted],
+      ['mirrored', mirrored],
+    ] as const) {
+      const face = await largestFace(engine, bytes);
+      expect(face?.embedding, name).toBeDefined();
+      const sim = cosine(o, face?.embedding as Float32Array);
+      console.log(`${name}: cosine to the original ${sim.toFixed(4)} (another person: ${impostor.toFixed(4)})`);
+      expect(sim, name).toBeGreaterThan(0.97);
+      expect(sim, name).toBeGreaterThan(impostor + 0.05);
+    }
+  });
+
+  it('measures head pose: a tilted copy shows the roll it was turned by', async () => {
+    const file = join(lfw as string, 'images', 'Abel_Pacheco', 'Abel_Pacheco_0004.jpg');
+    const base = await largestFace(engine, file);
+    const tilted = await largestFace(engine, await sharp(file).rotate(20, { background: '#000' }).toBuffer());
+    expect(base && tilted).toBeTruthy();
+    expect(Math.abs(Math.abs((tilted?.pose.roll ?? 0) - (base?.pose.roll ?? 0)) - 20)).toBeLessThan(5);
+  });
+});
+
+describe.runIf(orl && yale)('face detection on ORL and Yale', () => {
+  it('finds a face in ORL (92x112 grey PGM) and Yale (GIF, lighting and glasses) images', async () => {
+    const files = [
+      ...Array.from({ length: 40 }, (_, i) => join(orl as string, `s${i + 1}`, '1.pgm')),
+      ...readdirSync(yale as string)
+        .filter((f) => /^subject\d+\.(normal|glasses|centerlight|happy)$/.test(f))
+        .map((f) => join(yale as string, f)),
+    ];
+    const missed: string[] = [];
+    for (const f of files) {
+      const face = await largestFace(engine, f);
+      if (!face) missed.push(f);
+      else {
+        expect(face.embedding?.length).toBe(128);
+        expect(face.landmarks).toHaveLength(468);
+        expect(face.eyes.left).toBeGreaterThan(0.1);
+      }
+    }
+    console.log(
+      `faces found in ${files.length - missed.length} of ${files.length} ORL and Yale images; missed: ${missed.join(', ') || 'none'}`,
+    );
+    expect(missed.length).toBeLessThanOrEqual(Math.floor(files.length * 0.03));
+  });
+});
+
+describe.runIf(nuaa)('images without a face', () => {
+  it('returns "no face" as a result, not an exception, for a real photo of a background', async () => {
+    const frame = join(nuaa as string, 'ClientRaw', '0001', readdirSync(join(nuaa as string, 'ClientRaw', '0001')).sort()[0] ?? '');
+    const corner = await sharp(frame).extract({ left: 0, top: 0, width: 120, height: 120 }).png().toBuffer();
+    expect(await largestFace(engine, corner)).toBeUndefined();
+  });
+});

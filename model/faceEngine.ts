@@ -1,0 +1,101 @@
+import type { BlazefaceDetector } from './detector/blazeface.js';
+import type { Embedder, FaceGeometry } from './embedder/embedder.js';
+import { humanFaceCrop } from './embedder/humanFaceCrop.js';
+import { eyeOpenness, headPose } from './facePose.js';
+import type { Analysis, AnalyzeOptions, EngineStage, Face } from './faceTypes.js';
+import { boundingBox } from './geometry.js';
+import type { RgbImage } from './image/rgbImage.js';
+import { type Affine, squareCropMap, warpToRgb } from './image/warpAffine.js';
+import type { FacemeshLandmarker } from './landmarks/facemesh.js';
+import type { ShippedLivenessNet } from './liveness/shippedLiveness.js';
+
+export interface FaceEngineParts {
+  readonly detector: BlazefaceDetector;
+  readonly landmarker: FacemeshLandmarker;
+  readonly embedder: Embedder;
+  readonly antispoof: ShippedLivenessNet;
+  readonly liveness: ShippedLivenessNet;
+}
+
+export interface FaceEngineInfo {
+  /** Backend the networks run on. */
+  readonly backend: string;
+  /** sha256 of every model file, by package and path. */
+  readonly modelHashes: Readonly<Record<string, string>>;
+  /** FaceMesh presence probability below which a detection is dropped as not a face. */
+  readonly minMeshScore: number;
+}
+
+const LIVENESS_CROP = 128;
+const now = () => performance.now();
+
+/**
+ * The face engine: detect -> landmarks (pose, eyes) -> embed and liveness, on one decoded image. Expected
+ * outcomes (no face, several faces) are results; only faults throw.
+ */
+export class FaceEngine {
+  constructor(
+    private readonly parts: FaceEngineParts,
+    readonly info: FaceEngineInfo,
+  ) {}
+
+  get embedderName(): string {
+    return this.parts.embedder.name;
+  }
+
+  get embeddingSize(): number {
+    return this.parts.embedder.dimensions;
+  }
+
+  async analyze(image: RgbImage, opts: AnalyzeOptions = {}): Promise<Analysis> {
+    const timings: Record<EngineStage, number> = { detect: 0, landmarks: 0, embed: 0, liveness: 0 };
+    let t = now();
+    const detections = (await this.parts.detector.detect(image))
+      .sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)
+      .slice(0, opts.maxFaces ?? Number.POSITIVE_INFINITY);
+    timings.detect = now() - t;
+    const faces: Face[] = [];
+    for (const detection of detections) {
+      t = now();
+      const mesh = await this.parts.landmarker.landmarks(image, detection);
+      timings.landmarks += now() - t;
+      if (mesh.score < this.info.minMeshScore || mesh.points.length < 468) continue;
+      const geometry: FaceGeometry = { detection, landmarks: mesh.points };
+      let face: Face = {
+        box: boundingBox(mesh.points),
+        detectionScore: detection.score,
+        meshScore: mesh.score,
+        keypoints: detection.keypoints,
+        landmarks: mesh.points,
+        pose: headPose(mesh.points),
+        eyes: eyeOpenness(mesh.points),
+        alignMap: this.parts.embedder.cropMap(geometry),
+        alignSize: this.parts.embedder.inputSize,
+      };
+      if (opts.embed !== false) {
+        t = now();
+        face = { ...face, embedding: await this.parts.embedder.embed(image, geometry) };
+        timings.embed += now() - t;
+      }
+      if (opts.liveness) {
+        t = now();
+        const { cx, cy, side } = humanFaceCrop(detection);
+        const map = squareCropMap(cx, cy, side, 0, LIVENESS_CROP);
+        const antispoof = await this.parts.antispoof.score(image, map, LIVENESS_CROP);
+        const liveness = await this.parts.liveness.score(image, map, LIVENESS_CROP);
+        face = { ...face, antispoof, liveness };
+        timings.liveness += now() - t;
+      }
+      faces.push(face);
+    }
+    return { width: image.width, height: image.height, faces, timings };
+  }
+
+  /** The face as the embedder sees it, as RGB pixels (kept in memory only: face images are never written unencrypted). */
+  alignedCrop(image: RgbImage, face: Face, size = 112): RgbImage {
+    const k = face.alignSize / size;
+    const m = face.alignMap;
+    const scaled: Affine = [m[0] * k, m[1] * k, m[2], m[3] * k, m[4] * k, m[5]];
+    return warpToRgb(image, scaled, size, size);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Every model file facelock loads: where it comes from (npm package and version), its sha256, its input and what
+ * its output means. A file whose bytes differ from this manifest is refused at load.
+ */
+export interface ModelFile {
+  readonly path: string;
+  readonly sha256: string;
+}
+
+export interface ModelEntry {
+  readonly name: ModelName;
+  readonly package: string;
+  readonly version: string;
+  /** `graph`: a tfjs graph model (model.json + shards); `weights`: a weights manifest for a network defined in code. */
+  readonly format: 'graph' | 'weights';
+  /** The graph's model.json first, then its weight shards. */
+  readonly files: readonly ModelFile[];
+  readonly input: string;
+  readonly output: string;
+}
+
+export type ModelName = 'blazeface' | 'facemesh' | 'faceres' | 'dlibResnet' | 'antispoof' | 'liveness';
+
+const human = { package: '@vladmandic/human', version: '3.3.6', format: 'graph' } as const;
+
+export const MODELS: Readonly<Record<ModelName, ModelEntry>> = {
+  blazeface: {
+    name: 'blazeface',
+    ...human,
+    files: [
+      { path: 'models/blazeface.json', sha256: 'cd7bbfc078270572beb39f9e5ae67aadbd50b5e67cff37e6d4f6b3ea39312e5f' },
+      { path: 'models/blazeface.bin', sha256: 'dc9a97fdc50bc43216554bdd69aa3e7b9361a519ee7bdd996a2f69a98a6f9b72' },
+    ],
+    input: '1x256x256x3 RGB scaled to [-1, 1]',
+    output: '1x896x17 per anchor: face logit, box centre offset and size, 6 keypoints (eyes, nose, mouth, ears)',
+  },
+  facemesh: {
+    name: 'facemesh',
+    ...human,
+    files: [
+      { path: 'models/facemesh.json', sha256: 'b60ca26f404724f43bd2b1575761d8265180e1f053cc0731caa68462927309e7' },
+      { path: 'models/facemesh.bin', sha256: '3826da640b0a3021161605369ee6af293f75d518040355b960ec71a3390c1c0b' },
+    ],
+    input: 'Nx192x192x3 RGB face crop scaled to [0, 1]',
+    output: '468 3-D landmarks in crop pixels (1404 values) and a face-presence probability',
+  },
+  faceres: {
+    name: 'faceres',
+    ...human,
+    files: [
+      { path: 'models/faceres.json', sha256: '5b83d49c0385d2e68a05122441b94226313677cae9fcc40b9587ad50079eb4df' },
+      { path: 'models/faceres.bin', sha256: '2c7d2d62b76c97528b736527aa09d310ea71743c9e3e79fb6c62d4b2d73af79b' },
+    ],
+    input: 'Nx224x224x3 RGB face crop in [0, 255]',
+    output: '1024-d identity features (global pooling), plus age and gender heads (unused)',
+  },
+  dlibResnet: {
+    name: 'dlibResnet',
+    package: '@vladmandic/face-api',
+    version: '1.7.15',
+    format: 'weights',
+    files: [
+      {
+        path: 'model/face_recognition_model-weights_manifest.json',
+        sha256: 'cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b',
+      },
+      { path: 'model/face_recognition_model.bin', sha256: 'b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589' },
+    ],
+    input: '1x150x150x3 RGB face crop (face-api alignment), minus mean RGB (122.782, 117.001, 104.298), divided by 255',
+    output: '128-d identity descriptor of the dlib ResNet-34 face-recognition net (L2-normalised by facelock)',
+  },
+  antispoof: {
+    name: 'antispoof',
+    ...human,
+    files: [
+      { path: 'models/antispoof.json', sha256: '7fd698ae1cebabbcad79d3b8b448587b0365eb7911987418231bdcf36583112a' },
+      { path: 'models/antispoof.bin', sha256: '4490fecb2becdb6869edc7e60f5e59962be013a8def8719b1373afb0f905c094' },
+    ],
+    input: 'Nx128x128x3 RGB face crop scaled to [0, 1]',
+    output: 'one score in [0, 1]: higher means a real face (Human calls it a quick check)',
+  },
+  liveness: {
+    name: 'liveness',
+    ...human,
+    files: [
+      { path: 'models/liveness.json', sha256: '9e51c8acf83b80abbf329b2735309ab5c90611c66905ade8b1bd130d473df9c8' },
+      { path: 'models/liveness.bin', sha256: 'fc6a6b6b3b9721bdb8bff67a457a15b7cbfd81715cfb27f3e65b757e81dd663e' },
+    ],
+    input: 'Nx32x32x3 RGB face crop scaled to [0, 1]',
+    output: 'two softmax scores; the first is the probability of a live face',
+  },
+};

@@ -1,0 +1,75 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { RgbImage } from '../../model/image/rgbImage.js';
+import { packageDir } from '../../model/packageFiles.js';
+
+/**
+ * face-api.js (`@vladmandic/face-api`): tiny face detector + 68 landmarks + the dlib ResNet-34 recognition net,
+ * on the same tfjs backend as facelock: the peer facelock is measured against.
+ */
+export interface PeerResult {
+  readonly found: boolean;
+  /** The raw 128-d descriptor (compared by Euclidean distance, as dlib does). */
+  readonly descriptor?: Float32Array;
+  readonly detectMs: number;
+  readonly totalMs: number;
+}
+
+interface FaceApiModule {
+  nets: Record<string, { loadFromDisk(dir: string): Promise<void> }>;
+  TinyFaceDetectorOptions: new (o: { inputSize: number; scoreThreshold: number }) => unknown;
+  detectSingleFace(
+    input: tf.Tensor3D,
+    options: unknown,
+  ): PromiseLike<unknown> & {
+    withFaceLandmarks(): { withFaceDescriptor(): PromiseLike<{ descriptor: Float32Array } | undefined> };
+  };
+}
+
+export const PEER_NAME = '@vladmandic/face-api 1.7.15 (tinyFaceDetector 416 + faceLandmark68Net + faceRecognitionNet)';
+
+export class FaceApiPeer {
+  private constructor(private readonly api: FaceApiModule) {}
+
+  /** Loads face-api's node-wasm build and its three networks from the package's model folder. */
+  static async load(): Promise<FaceApiPeer> {
+    const require = createRequire(import.meta.url);
+    const dir = packageDir('@vladmandic/face-api');
+    const api = require(join(dir, 'dist/face-api.node-wasm.js')) as FaceApiModule;
+    const models = join(dir, 'model');
+    for (const net of ['tinyFaceDetector', 'faceLandmark68Net', 'faceRecognitionNet']) {
+      const n = api.nets[net];
+      if (!n) throw new Error(`face-api has no network ${net}`);
+      await n.loadFromDisk(models);
+    }
+    return new FaceApiPeer(api);
+  }
+
+  private options() {
+    return new this.api.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 });
+  }
+
+  async analyze(image: RgbImage): Promise<PeerResult> {
+    const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+    try {
+      let t = performance.now();
+      await this.api.detectSingleFace(input, this.options());
+      const detectMs = performance.now() - t;
+      t = performance.now();
+      const result = await this.api.detectSingleFace(input, this.options()).withFaceLandmarks().withFaceDescriptor();
+      const totalMs = performance.now() - t;
+      if (!result) return { found: false, detectMs, totalMs };
+      return { found: true, descriptor: Float32Array.from(result.descriptor), detectMs, totalMs };
+    } finally {
+      input.dispose();
+    }
+  }
+}
+
+/** The peer's native similarity: minus the Euclidean distance of two descriptors. */
+export function peerSimilarity(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += ((a[i] ?? 0) - (b[i] ?? 0)) ** 2;
+  return -Math.sqrt(s);
+}

@@ -1,0 +1,134 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { allPairsScores, type LabelledEmbedding } from '../../calibration/allPairsScores.js';
+import { rocAuc, tarAtFar } from '../../calibration/verificationMetrics.js';
+import { silentLogger } from '../../common/logger.js';
+import { cosine } from '../../model/embedder/embedder.js';
+import { decodeImageFile } from '../../model/image/decodeImage.js';
+import { DEFAULT_ENGINE_CONFIG, type EmbedderName, loadFaceEngine } from '../../model/loadFaceEngine.js';
+import { latencyImages, lfwFoldImages } from './benchImages.js';
+import { FaceApiPeer, PEER_NAME, peerSimilarity } from './faceApiPeer.js';
+import { summary } from './stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    'per-dataset': { type: 'string', default: '15' },
+    repeats: { type: 'string', default: '3' },
+    folds: { type: 'string', default: '1' },
+    embedder: { type: 'string', default: DEFAULT_ENGINE_CONFIG.embedder },
+    'no-peer': { type: 'boolean', default: false },
+    'no-separation': { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+
+const ms = (v: number) => Math.round(v * 10) / 10;
+const report: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  node: process.version,
+  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+};
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+// 1. load
+const { engine, loadMs } = await loadFaceEngine({ ...DEFAULT_ENGINE_CONFIG, embedder: args.embedder as EmbedderName }, silentLogger);
+report.backend = engine.info.backend;
+report.embedder = engine.embedderName;
+report.modelLoadMs = ms(loadMs);
+print(`facelock bench: backend ${engine.info.backend}, embedder ${engine.embedderName}, model load ${ms(loadMs)} ms`);
+
+// 2. per-stage latency over real images
+const images = latencyImages(Number(args['per-dataset']));
+const repeats = Number(args.repeats);
+const stages: Record<string, number[]> = { decode: [], detect: [], landmarks: [], embed: [], liveness: [], detectLandmarksEmbed: [] };
+for (const file of images) await engine.analyze(await decodeImageFile(file), { liveness: true, maxFaces: 1 }); // warm-up
+for (let r = 0; r < repeats; r++) {
+  for (const file of images) {
+    const t = performance.now();
+    const image = await decodeImageFile(file);
+    stages.decode?.push(performance.now() - t);
+    const a = await engine.analyze(image, { liveness: true, maxFaces: 1 });
+    if (a.faces.length === 0) continue;
+    stages.detect?.push(a.timings.detect);
+    stages.landmarks?.push(a.timings.landmarks);
+    stages.embed?.push(a.timings.embed);
+    stages.liveness?.push(a.timings.liveness);
+    stages.detectLandmarksEmbed?.push(a.timings.detect + a.timings.landmarks + a.timings.embed);
+  }
+}
+const latency = Object.fromEntries(
+  Object.entries(stages).map(([k, v]) => [k, { median: ms(summary(v).median), p95: ms(summary(v).p95), n: v.length }]),
+);
+report.images = images.length;
+report.latencyMs = latency;
+report.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+print(`per-stage latency over ${images.length} images x ${repeats} (ms, median / p95):`);
+for (const [k, v] of Object.entries(latency)) print(`  ${k.padEnd(22)} ${String(v.median).padStart(7)} / ${v.p95}`);
+print(`peak RSS ${report.peakRssMb} MB (before the peer is loaded)`);
+
+// 3. the peer on the same images, same backend
+let peer: FaceApiPeer | undefined;
+if (!args['no-peer']) {
+  peer = await FaceApiPeer.load();
+  const total: number[] = [];
+  const detect: number[] = [];
+  for (const file of images) await peer.analyze(await decodeImageFile(file));
+  for (let r = 0; r < repeats; r++) {
+    for (const file of images) {
+      const p = await peer.analyze(await decodeImageFile(file));
+      detect.push(p.detectMs);
+      if (p.found) total.push(p.totalMs);
+    }
+  }
+  const ours = summary(stages.detectLandmarksEmbed ?? []).median;
+  const theirs = summary(total).median;
+  report.peer = {
+    name: PEER_NAME,
+    detectMs: ms(summary(detect).median),
+    detectLandmarksEmbedMs: { median: ms(theirs), p95: ms(summary(total).p95), n: total.length },
+  };
+  report.speedRatio = Math.round((theirs / ours) * 100) / 100;
+  print(`peer ${PEER_NAME}: detect ${ms(summary(detect).median)} ms, detect+landmarks+embed ${ms(theirs)} ms median`);
+  print(`speed: facelock detect+landmarks+embed ${ms(ours)} ms vs peer ${ms(theirs)} ms -> ${report.speedRatio}x`);
+}
+
+// 4. separation: all pairs of the images of the chosen lfw-dev folds
+if (!args['no-separation']) {
+  const folds = args.folds.split(',').map(Number);
+  const { images: lfw } = lfwFoldImages(folds);
+  const ours: LabelledEmbedding[] = [];
+  const theirs: LabelledEmbedding[] = [];
+  for (const it of lfw) {
+    const image = await decodeImageFile(it.path);
+    ours.push({ identity: it.identity, embedding: (await engine.analyze(image, { maxFaces: 1 })).faces[0]?.embedding });
+    if (peer) theirs.push({ identity: it.identity, embedding: (await peer.analyze(image)).descriptor });
+  }
+  const measure = (items: typeof ours, sim: (a: Float32Array, b: Float32Array) => number) => {
+    const s = allPairsScores(items, sim);
+    const at = (far: number) => {
+      const p = tarAtFar(s.genuine, s.impostor, far);
+      return { tar: Math.round(p.tar * 1000) / 1000, threshold: Math.round(p.threshold * 10000) / 10000, resolvable: p.resolvable };
+    };
+    return {
+      images: items.length,
+      noFace: s.failedToEnrol,
+      genuinePairs: s.genuine.length,
+      impostorPairs: s.impostor.length,
+      auc: Math.round(rocAuc(s.genuine, s.impostor) * 10000) / 10000,
+      far1e3: at(1e-3),
+      far1e4: at(1e-4),
+    };
+  };
+  const sep: Record<string, unknown> = { folds, facelock: measure(ours, cosine) };
+  if (peer) sep.peer = measure(theirs, peerSimilarity);
+  report.separation = sep;
+  for (const [who, m] of Object.entries(sep)) {
+    if (who === 'folds') continue;
+    const r = m as ReturnType<typeof measure>;
+    print(
+      `separation ${who.padEnd(8)} lfw-dev folds ${folds.join(',')}: ${r.images} images (${r.noFace} no face), ${r.genuinePairs} genuine / ${r.impostorPairs} impostor pairs: AUC ${r.auc}, TAR@FAR1e-3 ${r.far1e3.tar} (thr ${r.far1e3.threshold}), TAR@FAR1e-4 ${r.far1e4.tar} (thr ${r.far1e4.threshold})`,
+    );
+  }
+}
+
+if (args.json) writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
