@@ -8,6 +8,9 @@ import { datasetForTests } from '../test/datasets.js';
 import { largestFace, loadTestEngine } from '../test/engineForTests.js';
 import { cosine } from './embedder/embedder.js';
 import type { FaceEngine } from './faceEngine.js';
+import type { Face } from './faceTypes.js';
+import { decodeImage } from './image/decodeImage.js';
+import { applyAffine, invertAffine } from './image/warpAffine.js';
 
 const lfw = datasetForTests('lfw', 'face engine tests on lfw-dev');
 const orl = datasetForTests('orl', 'face detection on ORL');
@@ -61,6 +64,26 @@ describe.runIf(lfw)('face engine on lfw-dev', () => {
       expect(sim, name).toBeGreaterThan(0.97);
       expect(sim, name).toBeGreaterThan(impostor + 0.05);
     }
+  });
+
+  it('cuts the aligned face crop the embedder sees: eyes level even when the head is tilted', async () => {
+    const file = join(lfw as string, 'images', 'Abel_Pacheco', 'Abel_Pacheco_0001.jpg');
+    const bytes = await sharp(file).rotate(25, { background: '#000' }).png().toBuffer();
+    const image = await decodeImage(bytes, 'tilted');
+    const face = (await engine.analyze(image, { maxFaces: 1 })).faces[0];
+    expect(face).toBeDefined();
+    const crop = engine.alignedCrop(image, face as Face, 112);
+    expect([crop.width, crop.height, crop.data.length]).toEqual([112, 112, 112 * 112 * 3]);
+    // the tilted copy has black corners; the aligned crop of its face does not start in them
+    const mean = crop.data.reduce((s, v) => s + v, 0) / crop.data.length;
+    expect(mean).toBeGreaterThan(40);
+    // the outer eye corners land at the same height in the crop, and on either side of its centre
+    const toCrop = invertAffine((face as Face).alignMap);
+    const [rx, ry] = applyAffine(toCrop, ...(((face as Face).landmarks[33] as [number, number, number]).slice(0, 2) as [number, number]));
+    const [lx, ly] = applyAffine(toCrop, ...(((face as Face).landmarks[263] as [number, number, number]).slice(0, 2) as [number, number]));
+    expect(Math.abs(ry - ly)).toBeLessThan(3);
+    expect(rx).toBeLessThan(75);
+    expect(lx).toBeGreaterThan(75);
   });
 
   it('measures head pose: a tilted copy shows the roll it was turned by', async () => {
