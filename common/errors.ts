@@ -10,6 +10,7 @@ export const ExitCode = {
   lock: 7,
   store: 8,
   noMatch: 10,
+  refused: 11,
 } as const;
 
 export type ErrorCode =
@@ -20,7 +21,18 @@ export type ErrorCode =
   | 'model_integrity'
   | 'model_missing'
   | 'backend_unavailable'
-  | 'dataset_invalid';
+  | 'dataset_invalid'
+  | 'key_missing'
+  | 'key_insecure'
+  | 'key_wrong'
+  | 'key_exists'
+  | 'store_tampered'
+  | 'store_unavailable'
+  | 'user_invalid'
+  | 'user_exists'
+  | 'user_unknown'
+  | 'backup_invalid'
+  | 'enroll_rejected';
 
 /** Base of every expected fault; `code` is a literal so callers can switch on it. */
 export class FacelockError extends Error {
@@ -56,6 +68,23 @@ export class ModelError extends FacelockError {
 export class DatasetError extends FacelockError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('dataset_invalid', message, ExitCode.input, options);
+  }
+}
+
+export class StoreError extends FacelockError {
+  constructor(
+    code: 'key_missing' | 'key_insecure' | 'key_wrong' | 'key_exists' | 'store_tampered' | 'store_unavailable' | 'backup_invalid',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, ExitCode.store, options);
+  }
+}
+
+/** A refusal of what the user asked for (a name, a duplicate face, images that pass no quality gate). */
+export class EnrollError extends FacelockError {
+  constructor(code: 'user_invalid' | 'user_exists' | 'user_unknown' | 'enroll_rejected', message: string) {
+    super(code, message, ExitCode.refused);
   }
 }
 

@@ -12,11 +12,20 @@ export interface CliResult {
 /** The built executable, as `npm install` links it: tests run the real process, not the modules. */
 export const CLI = join(projectRoot(), 'dist', 'device', 'cli', 'facelock.js');
 
-/** Runs `facelock ARGS` as a child process and collects its output; kills it after `timeoutMs`. */
-export function runCli(args: readonly string[], timeoutMs = 60_000): Promise<CliResult> {
+export interface RunOptions {
+  readonly timeoutMs?: number;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Run through this command prefix (e.g. setpriv to drop privileges). */
+  readonly prefix?: readonly string[];
+}
+
+/** Runs `facelock ARGS` as a child process and collects its output; kills it after the timeout. */
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const [cmd, ...pre] = [...(options.prefix ?? []), process.execPath, CLI];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd as string, [...pre, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {

@@ -2,12 +2,14 @@ import { describeError, ExitCode, FacelockError } from '../../common/errors.js';
 import { createLogger, type Logger, type LogLevel } from '../../common/logger.js';
 import type { BackendChoice } from '../../model/backend.js';
 import { DEFAULT_ENGINE_CONFIG, type LoadedEngine, loadFaceEngine } from '../../model/loadFaceEngine.js';
+import type { StorePaths } from '../store/openStore.js';
 
 /** Options every subcommand shares. */
 export interface GlobalOptions {
   readonly backend: BackendChoice;
   readonly logLevel: LogLevel;
   readonly json: boolean;
+  readonly paths: StorePaths;
 }
 
 /** What a subcommand gets: its output channels and the way to build the face engine. */
@@ -17,6 +19,8 @@ export interface CliContext {
   /** Results: stdout. Logs go to stderr so that `--json` output stays parseable. */
   readonly print: (text: string) => void;
   readonly loadEngine: () => Promise<LoadedEngine>;
+  /** Progress lines for a person watching: stderr, and nothing with --json. */
+  readonly progress: (text: string) => void;
 }
 
 export function createCliContext(options: GlobalOptions): CliContext {
@@ -25,6 +29,9 @@ export function createCliContext(options: GlobalOptions): CliContext {
     options,
     log,
     print: (text) => process.stdout.write(`${text}\n`),
+    progress: (text) => {
+      if (!options.json) process.stderr.write(`${text}\n`);
+    },
     loadEngine: () => loadFaceEngine({ ...DEFAULT_ENGINE_CONFIG, backend: options.backend }, log.child('engine')),
   };
 }

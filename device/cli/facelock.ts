@@ -1,19 +1,23 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import type { LogLevel } from '../../common/logger.js';
+import { registerEnroll } from '../../enroll/enrollCommands.js';
 import type { BackendChoice } from '../../model/backend.js';
 import { type CliContext, createCliContext } from './cliContext.js';
 import { registerCompare } from './compareCommand.js';
 import { registerInspect } from './inspectCommand.js';
+import { registerKey } from './keyCommand.js';
 
 interface RootOptions {
   backend: BackendChoice;
   logLevel: LogLevel;
   json: boolean;
+  stateDir: string;
+  keyFile: string;
 }
 
 const program = new Command('facelock')
-  .description('face-verification door lock: compare and inspect faces (more subcommands land with their issues)')
+  .description('face-verification door lock: enroll users, compare and inspect faces')
   .addOption(
     new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto').env('FACELOCK_BACKEND'),
   )
@@ -23,6 +27,12 @@ const program = new Command('facelock')
       .default('warn'),
   )
   .option('--json', 'machine-readable output on stdout, one JSON object per line', false)
+  .addOption(new Option('--state-dir <dir>', 'folder of the database').default('/var/lib/facelock').env('FACELOCK_STATE_DIR'))
+  .addOption(
+    new Option('--key-file <file>', 'template key (a systemd credential facelock.key wins)')
+      .default('/etc/facelock/facelock.key')
+      .env('FACELOCK_KEY_FILE'),
+  )
   .showHelpAfterError()
   .exitOverride((err) => {
     // commander's own usage errors (unknown option, missing argument) exit 2; --help and --version exit 0
@@ -31,10 +41,12 @@ const program = new Command('facelock')
 
 const context = (): CliContext => {
   const o = program.opts<RootOptions>();
-  return createCliContext({ backend: o.backend, logLevel: o.logLevel, json: o.json });
+  return createCliContext({ backend: o.backend, logLevel: o.logLevel, json: o.json, paths: { stateDir: o.stateDir, keyFile: o.keyFile } });
 };
 
 registerCompare(program, context);
 registerInspect(program, context);
+registerEnroll(program, context);
+registerKey(program, context);
 
 await program.parseAsync(process.argv);

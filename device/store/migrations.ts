@@ -1,0 +1,61 @@
+/**
+ * Schema migrations, applied in order inside one transaction each; `PRAGMA user_version` records the last one.
+ * Never edit a published migration: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: users, encrypted templates with their capture conditions, the audit log, coverage, key check
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE templates (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    embedder TEXT NOT NULL,
+    dims INTEGER NOT NULL,
+    key_id TEXT NOT NULL,
+    iv BLOB NOT NULL,
+    ciphertext BLOB NOT NULL,
+    tag BLOB NOT NULL,
+    source TEXT NOT NULL,
+    pose_bin TEXT NOT NULL,
+    yaw REAL NOT NULL,
+    pitch REAL NOT NULL,
+    roll REAL NOT NULL,
+    luminance REAL NOT NULL,
+    contrast REAL NOT NULL,
+    sharpness REAL NOT NULL,
+    face_size REAL NOT NULL
+  ) STRICT;
+  CREATE INDEX templates_user ON templates(user_id);
+  CREATE TABLE attempts (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    reason TEXT,
+    user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    score REAL,
+    liveness REAL,
+    timings TEXT,
+    yaw REAL,
+    pitch REAL,
+    roll REAL,
+    luminance REAL,
+    contrast REAL,
+    occlusion REAL
+  ) STRICT;
+  CREATE INDEX attempts_at ON attempts(at);
+  CREATE TABLE coverage (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    bin TEXT NOT NULL,
+    templates INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, bin)
+  ) STRICT;
+  `,
+];

@@ -1,0 +1,291 @@
+import { randomUUID } from 'node:crypto';
+import { EnrollError, StoreError } from '../../common/errors.js';
+import { type Db, openDatabase, unavailable } from './database.js';
+import { keyCheck, openEmbedding, sealEmbedding, type TemplateKey, templateAad } from './templateCipher.js';
+
+/** The conditions a template was captured under (no image, nothing identifying). */
+export interface CaptureConditions {
+  readonly poseBin: string;
+  readonly yaw: number;
+  readonly pitch: number;
+  readonly roll: number;
+  readonly luminance: number;
+  readonly contrast: number;
+  readonly sharpness: number;
+  readonly faceSize: number;
+}
+
+export interface NewTemplate {
+  readonly embedding: Float32Array;
+  readonly embedder: string;
+  readonly source: 'images' | 'camera' | 'import';
+  readonly conditions: CaptureConditions;
+}
+
+export interface UserSummary {
+  readonly id: number;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly templates: number;
+  /** Templates per pose bin. */
+  readonly coverage: Readonly<Record<string, number>>;
+}
+
+export interface StoredTemplate {
+  readonly id: string;
+  readonly userId: number;
+  readonly userName: string;
+  readonly embedder: string;
+  readonly embedding: Float32Array;
+  readonly source: string;
+  readonly createdAt: string;
+  readonly conditions: CaptureConditions;
+}
+
+interface TemplateRow {
+  id: string;
+  user_id: number;
+  name: string;
+  created_at: string;
+  embedder: string;
+  iv: Buffer;
+  ciphertext: Buffer;
+  tag: Buffer;
+  key_id: string;
+  source: string;
+  pose_bin: string;
+  yaw: number;
+  pitch: number;
+  roll: number;
+  luminance: number;
+  contrast: number;
+  sharpness: number;
+  face_size: number;
+}
+
+export const MAX_NAME_LENGTH = 64;
+
+/** A user name: 1-64 characters, no control characters, no leading or trailing space. */
+export function validateName(name: string): string {
+  if (name.trim() === '') throw new EnrollError('user_invalid', 'the user name is empty: give a name such as "alice"');
+  if (name !== name.trim()) throw new EnrollError('user_invalid', `the user name "${name}" starts or ends with white space`);
+  if ([...name].length > MAX_NAME_LENGTH)
+    throw new EnrollError('user_invalid', `the user name is ${[...name].length} characters long; at most ${MAX_NAME_LENGTH} are allowed`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw new EnrollError('user_invalid', 'the user name contains control characters');
+  return name;
+}
+
+const now = () => new Date().toISOString();
+
+/**
+ * Users and their face templates. Templates are sealed with AES-256-GCM under the device key, bound to their row
+ * (user id and template id as associated data); plaintext embeddings exist only in memory.
+ */
+export class TemplateStore {
+  private constructor(
+    private readonly db: Db,
+    private key: TemplateKey,
+    readonly file: string,
+  ) {}
+
+  /** Opens the database and checks the key is the one its templates were sealed with; the first key is adopted. */
+  static open(file: string, key: TemplateKey): TemplateStore {
+    const db = openDatabase(file);
+    try {
+      const stored = db.prepare('SELECT value FROM meta WHERE key = ?').get('key_check') as { value: string } | undefined;
+      if (!stored) {
+        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)').run('key_check', keyCheck(key), 'key_id', key.id);
+      } else if (stored.value !== keyCheck(key)) {
+        const id = (db.prepare('SELECT value FROM meta WHERE key = ?').get('key_id') as { value: string } | undefined)?.value;
+        throw new StoreError(
+          'key_wrong',
+          `the template key (id ${key.id}) is not the key database ${file} was sealed with (id ${id ?? 'unknown'}): use the right key file; nothing was changed`,
+        );
+      }
+    } catch (err) {
+      db.close();
+      if (err instanceof StoreError) throw err;
+      throw unavailable(file, err);
+    }
+    return new TemplateStore(db, key, file);
+  }
+
+  get keyId(): string {
+    return this.key.id;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Adds a user with all their templates in one transaction: either all of it is stored or nothing. */
+  addUser(name: string, templates: readonly NewTemplate[]): UserSummary {
+    validateName(name);
+    if (templates.length === 0) throw new EnrollError('enroll_rejected', `no template to store for ${name}`);
+    return this.write(() => {
+      if (this.findUser(name))
+        throw new EnrollError(
+          'user_exists',
+          `a user named "${name}" is already enrolled: pick another name, or remove or re-enroll that user`,
+        );
+      const at = now();
+      const userId = Number(
+        this.db.prepare('INSERT INTO users (name, created_at, updated_at) VALUES (?, ?, ?)').run(name, at, at).lastInsertRowid,
+      );
+      this.insertTemplates(userId, templates, at);
+      return this.summary(userId);
+    });
+  }
+
+  /** Replaces all templates of an existing user in one transaction (re-enrollment). */
+  replaceTemplates(name: string, templates: readonly NewTemplate[]): UserSummary {
+    return this.write(() => {
+      const user = this.requireUser(name);
+      const at = now();
+      this.db.prepare('DELETE FROM templates WHERE user_id = ?').run(user.id);
+      this.db.prepare('DELETE FROM coverage WHERE user_id = ?').run(user.id);
+      this.insertTemplates(user.id, templates, at);
+      this.db.prepare('UPDATE users SET updated_at = ? WHERE id = ?').run(at, user.id);
+      return this.summary(user.id);
+    });
+  }
+
+  private insertTemplates(userId: number, templates: readonly NewTemplate[], at: string): void {
+    const insert = this.db.prepare(
+      `INSERT INTO templates (id, user_id, created_at, embedder, dims, key_id, iv, ciphertext, tag, source, pose_bin, yaw, pitch, roll, luminance, contrast, sharpness, face_size)
+       VALUES (@id, @userId, @at, @embedder, @dims, @keyId, @iv, @ciphertext, @tag, @source, @poseBin, @yaw, @pitch, @roll, @luminance, @contrast, @sharpness, @faceSize)`,
+    );
+    const bins = new Map<string, number>();
+    for (const t of templates) {
+      const id = randomUUID();
+      const sealed = sealEmbedding(this.key, t.embedding, templateAad(userId, id));
+      insert.run({ id, userId, at, embedder: t.embedder, dims: t.embedding.length, source: t.source, ...sealed, ...t.conditions });
+      bins.set(t.conditions.poseBin, (bins.get(t.conditions.poseBin) ?? 0) + 1);
+    }
+    const cov = this.db.prepare(
+      'INSERT INTO coverage (user_id, bin, templates, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (user_id, bin) DO UPDATE SET templates = templates + excluded.templates, updated_at = excluded.updated_at',
+    );
+    for (const [bin, n] of bins) cov.run(userId, bin, n, at);
+  }
+
+  listUsers(): UserSummary[] {
+    const ids = this.db.prepare('SELECT id FROM users ORDER BY name').all() as { id: number }[];
+    return ids.map((r) => this.summary(r.id));
+  }
+
+  findUser(name: string): { id: number; name: string } | undefined {
+    return this.db.prepare('SELECT id, name FROM users WHERE name = ?').get(name) as { id: number; name: string } | undefined;
+  }
+
+  private requireUser(name: string): { id: number; name: string } {
+    const user = this.findUser(name);
+    if (!user) throw new EnrollError('user_unknown', `no user named "${name}" is enrolled (facelock enroll list shows who is)`);
+    return user;
+  }
+
+  private summary(userId: number): UserSummary {
+    const u = this.db.prepare('SELECT id, name, created_at FROM users WHERE id = ?').get(userId) as {
+      id: number;
+      name: string;
+      created_at: string;
+    };
+    const bins = this.db.prepare('SELECT bin, templates FROM coverage WHERE user_id = ? ORDER BY bin').all(userId) as {
+      bin: string;
+      templates: number;
+    }[];
+    const count = (this.db.prepare('SELECT count(*) AS n FROM templates WHERE user_id = ?').get(userId) as { n: number }).n;
+    return {
+      id: u.id,
+      name: u.name,
+      createdAt: u.created_at,
+      templates: count,
+      coverage: Object.fromEntries(bins.map((b) => [b.bin, b.templates])),
+    };
+  }
+
+  /** Removes a user, their templates and coverage; the freed pages are overwritten and the WAL truncated. */
+  removeUser(name: string): void {
+    this.write(() => {
+      const user = this.requireUser(name);
+      this.db.prepare('DELETE FROM users WHERE id = ?').run(user.id);
+    });
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  renameUser(from: string, to: string): UserSummary {
+    validateName(to);
+    return this.write(() => {
+      const user = this.requireUser(from);
+      if (this.findUser(to)) throw new EnrollError('user_exists', `a user named "${to}" is already enrolled`);
+      this.db.prepare('UPDATE users SET name = ?, updated_at = ? WHERE id = ?').run(to, now(), user.id);
+      return this.summary(user.id);
+    });
+  }
+
+  /** Every template, opened (or of one user). A template that fails authentication is an error, never skipped. */
+  templates(name?: string): StoredTemplate[] {
+    const rows = (
+      name === undefined
+        ? this.db.prepare('SELECT t.*, u.name FROM templates t JOIN users u ON u.id = t.user_id ORDER BY u.name, t.created_at').all()
+        : this.db
+            .prepare('SELECT t.*, u.name FROM templates t JOIN users u ON u.id = t.user_id WHERE u.id = ? ORDER BY t.created_at')
+            .all(this.requireUser(name).id)
+    ) as TemplateRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      userName: r.name,
+      embedder: r.embedder,
+      source: r.source,
+      createdAt: r.created_at,
+      embedding: openEmbedding(
+        this.key,
+        { iv: r.iv, ciphertext: r.ciphertext, tag: r.tag, keyId: r.key_id },
+        templateAad(r.user_id, r.id),
+        `template ${r.id} of user "${r.name}"`,
+      ),
+      conditions: {
+        poseBin: r.pose_bin,
+        yaw: r.yaw,
+        pitch: r.pitch,
+        roll: r.roll,
+        luminance: r.luminance,
+        contrast: r.contrast,
+        sharpness: r.sharpness,
+        faceSize: r.face_size,
+      },
+    }));
+  }
+
+  /** Re-seals every template under `next` and records its check value, in one transaction. */
+  rotateKey(next: TemplateKey): number {
+    const all = this.templates();
+    const update = this.db.prepare('UPDATE templates SET iv = ?, ciphertext = ?, tag = ?, key_id = ? WHERE id = ?');
+    this.write(() => {
+      for (const t of all) {
+        const s = sealEmbedding(next, t.embedding, templateAad(t.userId, t.id));
+        update.run(s.iv, s.ciphertext, s.tag, s.keyId, t.id);
+      }
+      this.db.prepare('UPDATE meta SET value = ? WHERE key = ?').run(keyCheck(next), 'key_check');
+      this.db.prepare('UPDATE meta SET value = ? WHERE key = ?').run(next.id, 'key_id');
+    });
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.key = next;
+    return all.length;
+  }
+
+  /** SQLite's own consistency check ('ok' when sound). */
+  integrityCheck(): string {
+    return (this.db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
+  }
+
+  private write<T>(body: () => T): T {
+    try {
+      return this.db.transaction(body)();
+    } catch (err) {
+      if (err instanceof EnrollError || err instanceof StoreError) throw err;
+      throw unavailable(this.file, err);
+    }
+  }
+}
