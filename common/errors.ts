@@ -32,7 +32,8 @@ export type ErrorCode =
   | 'user_exists'
   | 'user_unknown'
   | 'backup_invalid'
-  | 'enroll_rejected';
+  | 'enroll_rejected'
+  | 'camera_unavailable';
 
 /** Base of every expected fault; `code` is a literal so callers can switch on it. */
 export class FacelockError extends Error {
@@ -85,6 +86,12 @@ export class StoreError extends FacelockError {
 export class EnrollError extends FacelockError {
   constructor(code: 'user_invalid' | 'user_exists' | 'user_unknown' | 'enroll_rejected', message: string) {
     super(code, message, ExitCode.refused);
+  }
+}
+
+export class CameraError extends FacelockError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('camera_unavailable', message, ExitCode.camera, options);
   }
 }
 

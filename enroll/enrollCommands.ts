@@ -1,15 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { EnrollError, ExitCode, StoreError } from '../common/errors.js';
+import { createCamera } from '../device/camera/createCamera.js';
 import { type CliContext, runCommand } from '../device/cli/cliContext.js';
 import { openTemplateStore } from '../device/store/openStore.js';
 import { type TemplateStore, validateName } from '../device/store/templateStore.js';
 import { defaultThreshold } from '../model/defaultThresholds.js';
+import { type AcquireOptions, acquireTemplates } from './acquireTemplates.js';
 import { openBackup, sealBackup } from './backup.js';
-import { collectTemplates, findDuplicate, type ImageReport, listImages, missingBins, selectTemplates } from './enrollImages.js';
+import { addCameraOptions, type CameraCliOptions, cameraConfig, secondsOption } from './cameraOptions.js';
+import { findDuplicate, listImages, missingBins } from './enrollImages.js';
 import { POSE_PROMPTS } from './poseBins.js';
 import { DEFAULT_QUALITY_LIMITS } from './qualityGates.js';
 import { verifyImages } from './verifyImages.js';
+import { verifyLive } from './verifyLive.js';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -27,11 +31,6 @@ async function withStore(ctx: CliContext, body: (store: TemplateStore) => Promis
   }
 }
 
-function progressLine(total: number) {
-  return (r: ImageReport, i: number) =>
-    `[${i + 1}/${total}] ${r.file}: ${r.accepted ? `accepted (${r.poseBin})` : `skipped, ${r.reason}${r.detail ? ` (${r.detail})` : ''}`}`;
-}
-
 function readPassphrase(file: string | undefined): string {
   if (file) return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   const env = process.env.FACELOCK_BACKUP_PASSPHRASE;
@@ -43,18 +42,22 @@ function readPassphrase(file: string | undefined): string {
 export function registerEnroll(program: Command, context: () => CliContext): void {
   const enroll = program.command('enroll').description('manage enrolled users and their face templates (stored encrypted)');
 
-  enroll
-    .command('add')
-    .description('enroll a user from a folder of photos of them (one person per photo)')
-    .argument('<name>', 'the user name (1-64 characters)')
-    .requiredOption('--images <dir>', 'folder of photos of this person; capture from the camera arrives with the camera adapters')
-    .option('--max-templates <n>', 'templates to keep, spread over head poses', positiveInt, 12)
-    .option('--replace', 're-enroll: replace the templates of an existing user', false)
+  addCameraOptions(
+    enroll
+      .command('add')
+      .description('enroll a user in front of the camera (guided through head poses and light) or from a folder of photos')
+      .argument('<name>', 'the user name (1-64 characters)')
+      .option('--images <dir>', 'enroll from this folder of photos of the person (one person per photo) instead of the camera')
+      .option('--max-templates <n>', 'templates to keep, spread over head poses', positiveInt, 12)
+      .option('--replace', 're-enroll: replace the templates of an existing user', false)
+      .addOption(secondsOption('--pose-timeout <s>', 'camera: seconds to wait for each pose', 15))
+      .option('--no-lighting', 'camera: do not ask for a second lighting'),
+  )
     .addHelpText(
       'after',
-      '\nExit status: 0 enrolled, 11 refused (name taken, face already enrolled as someone else, no usable photo), 4 unreadable folder, 8 store or key fault.',
+      '\nExit status: 0 enrolled, 11 refused (name taken, face already enrolled as someone else, nothing usable), 4 unreadable folder, 6 camera fault, 8 store or key fault.',
     )
-    .action(async (name: string, opts: { images: string; maxTemplates: number; replace: boolean }) => {
+    .action(async (name: string, opts: AcquireOptions & { replace: boolean }) => {
       const ctx = context();
       await runCommand(ctx, () =>
         withStore(ctx, async (store) => {
@@ -63,22 +66,8 @@ export function registerEnroll(program: Command, context: () => CliContext): voi
           if (existing && !opts.replace)
             throw new EnrollError('user_exists', `a user named "${name}" is already enrolled: use --replace to re-enroll, or another name`);
           if (!existing && opts.replace) throw new EnrollError('user_unknown', `no user named "${name}" to re-enroll`);
-          const files = listImages(opts.images);
           const { engine } = await ctx.loadEngine();
-          const line = progressLine(files.length);
-          const { candidates, reports } = await collectTemplates(
-            engine,
-            files,
-            { limits: DEFAULT_QUALITY_LIMITS, checkLiveness: false },
-            (r, i) => ctx.progress(line(r, i)),
-          );
-          if (candidates.length === 0) {
-            throw new EnrollError(
-              'enroll_rejected',
-              `none of the ${files.length} images of ${opts.images} passed the quality checks; nothing was stored`,
-            );
-          }
-          const templates = selectTemplates(candidates, opts.maxTemplates);
+          const { templates, reports, source } = await acquireTemplates(ctx, engine, opts);
           const duplicate = findDuplicate(store.templates(), templates, defaultThreshold(engine.embedderName), name);
           if (duplicate) {
             throw new EnrollError(
@@ -91,13 +80,10 @@ export function registerEnroll(program: Command, context: () => CliContext): voi
           if (ctx.options.json) {
             ctx.print(JSON.stringify({ user: user.name, templates: user.templates, coverage: user.coverage, missing, images: reports }));
           } else {
-            ctx.print(
-              `enrolled "${user.name}": ${user.templates} template(s) from ${candidates.length} of ${files.length} images; poses ${Object.entries(
-                user.coverage,
-              )
-                .map(([b, n]) => `${b} ${n}`)
-                .join(', ')}`,
-            );
+            const poses = Object.entries(user.coverage)
+              .map(([b, n]) => `${b} ${n}`)
+              .join(', ');
+            ctx.print(`enrolled "${user.name}": ${user.templates} template(s) from ${source}; poses ${poses}`);
             for (const bin of missing) ctx.print(`  still missing: ${bin} (${POSE_PROMPTS[bin]})`);
           }
           return ExitCode.ok;
@@ -158,19 +144,38 @@ export function registerEnroll(program: Command, context: () => CliContext): voi
       );
     });
 
-  enroll
-    .command('verify')
-    .description("check photos against a user's templates, as the door would (best template, default threshold)")
-    .argument('<name>')
-    .requiredOption('--images <dir>', 'folder of photos to check; a live camera check arrives with the camera adapters')
-    .addHelpText('after', '\nExit status: 0 at least one photo matched, 10 none did.')
-    .action(async (name: string, opts: { images: string }) => {
+  addCameraOptions(
+    enroll
+      .command('verify')
+      .description('check a user in front of the camera (k of n frames must match and look live), or photos, against their templates')
+      .argument('<name>')
+      .option('--images <dir>', 'check this folder of photos instead of the camera')
+      .addOption(secondsOption('--seconds <s>', 'camera: how long to watch', 6)),
+  )
+    .addHelpText('after', '\nExit status: 0 verified (camera: 3 matching live frames; photos: at least one matched), 10 not verified.')
+    .action(async (name: string, opts: CameraCliOptions & { images?: string; seconds: number }) => {
       const ctx = context();
       await runCommand(ctx, () =>
         withStore(ctx, async (store) => {
           const templates = store.templates(name);
           const { engine } = await ctx.loadEngine();
           const threshold = defaultThreshold(engine.embedderName);
+          if (!opts.images) {
+            const camera = createCamera(cameraConfig(opts), ctx.log);
+            ctx.progress(`look at the camera for up to ${opts.seconds} s...`);
+            const live = await verifyLive(camera, engine, templates, {
+              seconds: opts.seconds,
+              threshold,
+              minAntispoof: DEFAULT_QUALITY_LIMITS.minAntispoof,
+              k: 3,
+            });
+            ctx.print(
+              ctx.options.json
+                ? JSON.stringify({ user: name, threshold, ...live })
+                : `${live.match ? 'VERIFIED' : 'not verified'}: ${live.matched} of ${live.withFace} frames with a face matched "${name}" (best ${live.bestSimilarity?.toFixed(4) ?? 'none'}, threshold ${threshold})`,
+            );
+            return live.match ? ExitCode.ok : ExitCode.noMatch;
+          }
           const results = await verifyImages(engine, templates, listImages(opts.images), threshold);
           const matched = results.filter((r) => r.match).length;
           if (ctx.options.json) ctx.print(JSON.stringify({ user: name, threshold, matched, images: results }));

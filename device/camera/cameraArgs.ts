@@ -1,0 +1,50 @@
+/** Capture size and rate shared by the camera kinds. */
+export interface CaptureFormat {
+  readonly width: number;
+  readonly height: number;
+  readonly framerate: number;
+}
+
+/** rpicam-vid streaming MJPEG to stdout until killed; `--flush` so each frame leaves at once. */
+export function rpicamArgs(f: CaptureFormat): string[] {
+  return [
+    '-t',
+    '0',
+    '-n',
+    '--codec',
+    'mjpeg',
+    '--width',
+    String(f.width),
+    '--height',
+    String(f.height),
+    '--framerate',
+    String(f.framerate),
+    '--flush',
+    '-o',
+    '-',
+  ];
+}
+
+/** ffmpeg reading a V4L2 webcam's own MJPEG and copying it to stdout (no re-encoding). */
+export function v4l2Args(device: string, f: CaptureFormat): string[] {
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'v4l2',
+    '-input_format',
+    'mjpeg',
+    '-video_size',
+    `${f.width}x${f.height}`,
+    '-framerate',
+    String(f.framerate),
+    '-i',
+    device,
+    '-c:v',
+    'copy',
+    '-f',
+    'mjpeg',
+    '-',
+  ];
+}

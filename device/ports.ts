@@ -1,0 +1,17 @@
+/** One camera frame: an encoded image (JPEG) and when it arrived. */
+export interface Frame {
+  readonly data: Buffer;
+  /** Milliseconds since the epoch when the frame was received. */
+  readonly timestamp: number;
+  /** Counts frames from 0 for the life of the camera object. */
+  readonly seq: number;
+}
+
+/**
+ * A camera. `frames()` yields until the signal aborts (or, for a finite recording, until it ends). A live camera
+ * yields the newest frame when the consumer is ready and drops older ones; it restarts its source after faults.
+ */
+export interface Camera {
+  readonly name: string;
+  frames(signal?: AbortSignal): AsyncIterable<Frame>;
+}

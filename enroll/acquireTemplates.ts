@@ -1,0 +1,65 @@
+import { EnrollError } from '../common/errors.js';
+import { createCamera } from '../device/camera/createCamera.js';
+import type { CliContext } from '../device/cli/cliContext.js';
+import type { NewTemplate } from '../device/store/templateStore.js';
+import type { FaceEngine } from '../model/faceEngine.js';
+import { type CameraCliOptions, cameraConfig } from './cameraOptions.js';
+import { collectTemplates, type ImageReport, listImages, selectTemplates } from './enrollImages.js';
+import { guidedCapture } from './guidedCapture.js';
+import { DEFAULT_QUALITY_LIMITS } from './qualityGates.js';
+
+export interface AcquireOptions extends CameraCliOptions {
+  readonly images?: string;
+  readonly maxTemplates: number;
+  readonly poseTimeout: number;
+  readonly lighting: boolean;
+}
+
+export interface Acquired {
+  readonly templates: NewTemplate[];
+  readonly reports: ImageReport[];
+  /** Where the templates came from, for the summary line. */
+  readonly source: string;
+}
+
+/** Templates from a folder of photos (quality gates, no liveness) or from the camera (guided, liveness checked). */
+export async function acquireTemplates(ctx: CliContext, engine: FaceEngine, opts: AcquireOptions): Promise<Acquired> {
+  if (opts.images) {
+    const files = listImages(opts.images);
+    const line = (r: ImageReport, i: number) =>
+      `[${i + 1}/${files.length}] ${r.file}: ${r.accepted ? `accepted (${r.poseBin})` : `skipped, ${r.reason}${r.detail ? ` (${r.detail})` : ''}`}`;
+    const { candidates, reports } = await collectTemplates(
+      engine,
+      files,
+      { limits: DEFAULT_QUALITY_LIMITS, checkLiveness: false },
+      (r, i) => ctx.progress(line(r, i)),
+    );
+    if (candidates.length === 0) {
+      throw new EnrollError(
+        'enroll_rejected',
+        `none of the ${files.length} images of ${opts.images} passed the quality checks; nothing was stored`,
+      );
+    }
+    return { templates: selectTemplates(candidates, opts.maxTemplates), reports, source: `${candidates.length} of ${files.length} images` };
+  }
+  const camera = createCamera(cameraConfig(opts), ctx.log);
+  const guide = await guidedCapture(
+    camera,
+    engine,
+    {
+      limits: DEFAULT_QUALITY_LIMITS,
+      perBin: Math.max(1, Math.floor(opts.maxTemplates / 6)),
+      poseTimeoutMs: opts.poseTimeout * 1000,
+      lighting: opts.lighting,
+      lightingDelta: 25,
+    },
+    (text) => ctx.progress(text),
+  );
+  if (guide.templates.length === 0) {
+    throw new EnrollError(
+      'enroll_rejected',
+      `no camera frame of ${guide.frames} passed the quality and liveness checks; nothing was stored`,
+    );
+  }
+  return { templates: guide.templates, reports: [], source: `${guide.frames} camera frames` };
+}

@@ -1,0 +1,52 @@
+import { ImageError } from '../common/errors.js';
+import type { Camera } from '../device/ports.js';
+import type { StoredTemplate } from '../device/store/templateStore.js';
+import { cosine } from '../model/embedder/embedder.js';
+import type { FaceEngine } from '../model/faceEngine.js';
+import { decodeImage } from '../model/image/decodeImage.js';
+
+export interface LiveVerifyResult {
+  readonly frames: number;
+  readonly withFace: number;
+  /** Frames whose face matched the user above the threshold and passed the antispoof check. */
+  readonly matched: number;
+  readonly bestSimilarity: number | null;
+  readonly match: boolean;
+}
+
+/** Watches the camera for `seconds`; the user is verified when `k` frames match and look live. */
+export async function verifyLive(
+  camera: Camera,
+  engine: FaceEngine,
+  templates: readonly StoredTemplate[],
+  opts: { seconds: number; threshold: number; minAntispoof: number; k: number },
+): Promise<LiveVerifyResult> {
+  let frames = 0;
+  let withFace = 0;
+  let matched = 0;
+  let best: number | null = null;
+  for await (const frame of camera.frames(AbortSignal.timeout(opts.seconds * 1000))) {
+    frames++;
+    let image: Awaited<ReturnType<typeof decodeImage>>;
+    try {
+      image = await decodeImage(frame.data, `camera frame ${frame.seq}`, {
+        minSide: 32,
+        maxPixels: 50_000_000,
+        maxSide: 1280,
+        strict: false,
+      });
+    } catch (err) {
+      if (err instanceof ImageError) continue;
+      throw err;
+    }
+    const face = (await engine.analyze(image, { maxFaces: 1, liveness: true })).faces[0];
+    if (!face?.embedding) continue;
+    withFace++;
+    const e = face.embedding;
+    const s = Math.max(...templates.map((t) => cosine(t.embedding, e)));
+    best = best === null ? s : Math.max(best, s);
+    if (s > opts.threshold && (face.antispoof ?? 0) >= opts.minAntispoof) matched++;
+    if (matched >= opts.k) break;
+  }
+  return { frames, withFace, matched, bestSimilarity: best, match: matched >= opts.k };
+}
