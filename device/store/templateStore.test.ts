@@ -161,6 +161,30 @@ describe('TemplateStore', () => {
   });
 });
 
+describe('key from a systemd credential', () => {
+  it('prefers $CREDENTIALS_DIRECTORY/facelock.key over the key file', async () => {
+    const { openTemplateStore } = await import('./openStore.js');
+    const dir = mkdtempSync(join(tmpdir(), 'facelock-cred-'));
+    const creds = join(dir, 'credentials');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(creds);
+    const credKey = newTemplateKey();
+    writeKeyFile(join(creds, 'facelock.key'), credKey);
+    writeKeyFile(join(dir, 'file.key'), newTemplateKey());
+    const saved = process.env.CREDENTIALS_DIRECTORY;
+    process.env.CREDENTIALS_DIRECTORY = creds;
+    try {
+      const store = openTemplateStore({ stateDir: join(dir, 'state'), keyFile: join(dir, 'file.key') });
+      expect(store.keyId).toBe(credKey.id);
+      store.close();
+    } finally {
+      if (saved === undefined) delete process.env.CREDENTIALS_DIRECTORY;
+      else process.env.CREDENTIALS_DIRECTORY = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('key file', () => {
   it('is written 0400, read back, and refused when others can read it or when one exists', () => {
     const dir = mkdtempSync(join(tmpdir(), 'facelock-key-'));
