@@ -33,7 +33,8 @@ export type ErrorCode =
   | 'user_unknown'
   | 'backup_invalid'
   | 'enroll_rejected'
-  | 'camera_unavailable';
+  | 'camera_unavailable'
+  | 'config_invalid';
 
 /** Base of every expected fault; `code` is a literal so callers can switch on it. */
 export class FacelockError extends Error {
@@ -86,6 +87,12 @@ export class StoreError extends FacelockError {
 export class EnrollError extends FacelockError {
   constructor(code: 'user_invalid' | 'user_exists' | 'user_unknown' | 'enroll_rejected', message: string) {
     super(code, message, ExitCode.refused);
+  }
+}
+
+export class ConfigError extends FacelockError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('config_invalid', message, ExitCode.config, options);
   }
 }
 

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const format = { width: int(64, 4096).default(640), height: int(64, 4096).default(480), framerate: int(1, 120).default(15) };
+
+const camera = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('rpicam'), ...format }),
+  z.strictObject({ kind: z.literal('v4l2'), device: z.string().min(1).default('/dev/video0'), ...format }),
+  z.strictObject({
+    kind: z.literal('replay'),
+    source: z.string().min(1),
+    framerate: int(1, 120).default(15),
+    loop: z.boolean().default(false),
+  }),
+]);
+
+/**
+ * The daemon's whole configuration. Every number has bounds; unknown keys are errors (a typo must not silently
+ * fall back to a default on a door lock).
+ */
+export const configSchema = z.strictObject({
+  stateDir: z.string().min(1).default('/var/lib/facelock'),
+  keyFile: z.string().min(1).default('/etc/facelock/facelock.key'),
+  camera: camera.default({ kind: 'rpicam', width: 640, height: 480, framerate: 15 }),
+  motion: z
+    .strictObject({
+      /** Width of the grey thumbnail frames are compared on. */
+      width: int(16, 320).default(64),
+      /** Grey-level change (0-255) for a pixel to count as changed. */
+      pixelThreshold: int(1, 255).default(25),
+      /** Fraction of changed pixels that counts as motion. */
+      minChangedFraction: z.number().gt(0).lte(1).default(0.01),
+      /** After motion, keep the networks awake this long. */
+      holdMs: int(0, 60_000).default(3000),
+    })
+    .default({ width: 64, pixelThreshold: 25, minChangedFraction: 0.01, holdMs: 3000 }),
+  engine: z
+    .strictObject({
+      backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+      embedder: z.enum(['dlibResnet', 'faceres']).default('dlibResnet'),
+      minDetectionScore: z.number().gt(0).lt(1).default(0.5),
+    })
+    .default({ backend: 'auto', embedder: 'dlibResnet', minDetectionScore: 0.5 }),
+  decision: z
+    .strictObject({
+      /** Frames of one approach that must match the same user and pass liveness ... */
+      k: int(1, 30).default(3),
+      /** ... among the last n frames ... */
+      n: int(1, 60).default(5),
+      /** ... within this window. */
+      windowMs: int(100, 30_000).default(3000),
+      /** The calibration file (thresholds and the model hashes they were made for). */
+      calibrationFile: z.string().min(1).optional(),
+      /** Minimum shipped antispoof score per frame, until the trained liveness model lands. */
+      minAntispoof: z.number().gte(0).lte(1).default(0.5),
+    })
+    .refine((d) => d.k <= d.n, { message: 'k must not exceed n', path: ['k'] })
+    .default({ k: 3, n: 5, windowMs: 3000, minAntispoof: 0.5 }),
+  lock: z
+    .strictObject({
+      driver: z.enum(['sim']).default('sim'),
+      /** Where the simulated lock appends its transitions (JSON lines); default: the log only. */
+      simFile: z.string().min(1).optional(),
+      unlockMs: int(100, 30_000).default(3000),
+      /** Hard maximum of any unlock pulse, enforced by its own timer. */
+      maxUnlockMs: int(100, 30_000).default(10_000),
+      /** Failed approaches in a row before a lockout (NIST SP 800-63B: at most 5 before a delay of 30 s or more). */
+      maxFailures: int(1, 5).default(5),
+      lockoutMs: int(30_000, 3_600_000).default(30_000),
+    })
+    .refine((l) => l.unlockMs <= l.maxUnlockMs, { message: 'unlockMs must not exceed maxUnlockMs', path: ['unlockMs'] })
+    .default({ driver: 'sim', unlockMs: 3000, maxUnlockMs: 10_000, maxFailures: 5, lockoutMs: 30_000 }),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type FacelockConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,53 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../common/errors.js';
+import { loadConfigFile, parseConfig } from './loadConfig.js';
+
+const write = (text: string) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'facelock-config-')), 'config.yaml');
+  writeFileSync(file, text);
+  return file;
+};
+
+describe('config', () => {
+  it('fills documented defaults and freezes the result', () => {
+    const c = parseConfig({}, 'test');
+    expect(c.camera).toEqual({ kind: 'rpicam', width: 640, height: 480, framerate: 15 });
+    expect(c.decision).toMatchObject({ k: 3, n: 5, windowMs: 3000 });
+    expect(c.lock).toMatchObject({ driver: 'sim', unlockMs: 3000, maxUnlockMs: 10_000, maxFailures: 5, lockoutMs: 30_000 });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads YAML with a camera chosen by kind', () => {
+    const c = loadConfigFile(write('camera:\n  kind: replay\n  source: /data/frames\ndecision:\n  k: 2\n  n: 4\n'), { required: true });
+    expect(c.camera).toEqual({ kind: 'replay', source: '/data/frames', framerate: 15, loop: false });
+    expect(c.decision.k).toBe(2);
+  });
+
+  it('reports every problem with its path: unknown keys, out-of-range numbers, k > n, a bad kind', () => {
+    const file = write('lockk: {}\nlock:\n  unlockMs: 50000\n  maxFailures: 9\ndecision:\n  k: 6\n  n: 4\ncamera:\n  kind: webcam\n');
+    let err: unknown;
+    try {
+      loadConfigFile(file, { required: true });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toContain(file);
+    expect(msg).toMatch(/\(top level\): Unrecognized key: "lockk"/);
+    expect(msg).toMatch(/lock\.unlockMs: Too big/);
+    expect(msg).toMatch(/lock\.maxFailures: Too big/);
+    expect(msg).toMatch(/camera\.kind: /);
+    expect((err as ConfigError).exitCode).toBe(3);
+    expect(() => parseConfig({ decision: { k: 6, n: 4 } }, 't')).toThrow(/decision\.k: k must not exceed n/);
+  });
+
+  it('says so when the YAML itself is broken or the file is missing', () => {
+    expect(() => loadConfigFile(write('camera: [unclosed'), { required: true })).toThrow(/is not valid YAML/);
+    expect(() => loadConfigFile('/nonexistent/facelock.yaml', { required: true })).toThrow(/cannot be read/);
+    expect(loadConfigFile('/nonexistent/facelock.yaml', { required: false }).lock.unlockMs).toBe(3000);
+  });
+});
