@@ -15,3 +15,12 @@ export interface Camera {
   readonly name: string;
   frames(signal?: AbortSignal): AsyncIterable<Frame>;
 }
+
+/** The lock relay. "Energised = unlocked", for electric strikes and maglocks alike. */
+export interface Lock {
+  readonly name: string;
+  /** Energise the relay (unlocked). */
+  unlock(): Promise<void>;
+  /** De-energise the relay (locked). Must be safe to call at any time, any number of times. */
+  lock(): Promise<void>;
+}

@@ -63,6 +63,7 @@ export class FaceEngine {
       const geometry: FaceGeometry = { detection, landmarks: mesh.points };
       let face: Face = {
         box: boundingBox(mesh.points),
+        detectionBox: detection.box,
         detectionScore: detection.score,
         meshScore: mesh.score,
         keypoints: detection.keypoints,
@@ -79,16 +80,30 @@ export class FaceEngine {
       }
       if (opts.liveness) {
         t = now();
-        const { cx, cy, side } = humanFaceCrop(detection);
-        const map = squareCropMap(cx, cy, side, 0, LIVENESS_CROP);
-        const antispoof = await this.parts.antispoof.score(image, map, LIVENESS_CROP);
-        const liveness = await this.parts.liveness.score(image, map, LIVENESS_CROP);
-        face = { ...face, antispoof, liveness };
+        face = { ...face, ...(await this.livenessScores(image, face)) };
         timings.liveness += now() - t;
       }
       faces.push(face);
     }
     return { width: image.width, height: image.height, faces, timings };
+  }
+
+  /** The identity embedding of a face found by `analyze`. */
+  embed(image: RgbImage, face: Face): Promise<Float32Array> {
+    return this.parts.embedder.embed(image, {
+      detection: { box: face.detectionBox, score: face.detectionScore, keypoints: face.keypoints },
+      landmarks: face.landmarks,
+    });
+  }
+
+  /** The shipped antispoof and liveness scores of a face, on Human's face crop. */
+  async livenessScores(image: RgbImage, face: Face): Promise<{ antispoof: number; liveness: number }> {
+    const { cx, cy, side } = humanFaceCrop({ box: face.detectionBox, score: face.detectionScore, keypoints: face.keypoints });
+    const map = squareCropMap(cx, cy, side, 0, LIVENESS_CROP);
+    return {
+      antispoof: await this.parts.antispoof.score(image, map, LIVENESS_CROP),
+      liveness: await this.parts.liveness.score(image, map, LIVENESS_CROP),
+    };
   }
 
   /** The face as the embedder sees it, as RGB pixels (kept in memory only: face images are never written unencrypted). */

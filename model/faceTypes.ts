@@ -7,7 +7,10 @@ export type EngineStage = 'detect' | 'landmarks' | 'embed' | 'liveness';
 
 /** Everything the engine knows about one face. Coordinates are in the analysed image's pixels. */
 export interface Face {
+  /** The landmarks' bounding box. */
   readonly box: Box;
+  /** The detector's own box, which Human's face crop is cut from. */
+  readonly detectionBox: Box;
   readonly detectionScore: number;
   readonly meshScore: number;
   /** Detector keypoints: right eye, left eye, nose, mouth, right ear, left ear. */

@@ -7,6 +7,7 @@ import { type CliContext, createCliContext } from './cliContext.js';
 import { registerCompare } from './compareCommand.js';
 import { registerInspect } from './inspectCommand.js';
 import { registerKey } from './keyCommand.js';
+import { registerRun } from './runCommand.js';
 
 interface RootOptions {
   backend: BackendChoice;
@@ -48,5 +49,6 @@ registerCompare(program, context);
 registerInspect(program, context);
 registerEnroll(program, context);
 registerKey(program, context);
+registerRun(program, context);
 
 await program.parseAsync(process.argv);

@@ -23,6 +23,13 @@ describe('MotionGate', () => {
     // a global drift below the pixel threshold (light slowly changing) is not motion
     expect(gate.update(thumb(60), 9500)).toEqual({ awake: false, changedFraction: 0 });
   });
+
+  it('processes the moving frame itself even with no hold time', () => {
+    const gate = new MotionGate({ pixelThreshold: 25, minChangedFraction: 0.05, holdMs: 0 });
+    expect(gate.update(thumb(50), 0).awake).toBe(true);
+    expect(gate.update(thumb(50), 1).awake).toBe(false);
+    expect(gate.update(thumb(50, 10), 2).awake).toBe(true);
+  });
 });
 
 describe('FrameFusion', () => {

@@ -35,7 +35,8 @@ export class MotionGate {
       for (let i = 0; i < frame.data.length; i++) if (Math.abs((frame.data[i] ?? 0) - (prev.data[i] ?? 0)) > t) changed++;
       changedFraction = changed / frame.data.length;
     }
-    if (changedFraction >= this.options.minChangedFraction) this.awakeUntil = now + this.options.holdMs;
-    return { awake: now < this.awakeUntil, changedFraction };
+    const moving = changedFraction >= this.options.minChangedFraction;
+    if (moving) this.awakeUntil = now + this.options.holdMs;
+    return { awake: moving || now < this.awakeUntil, changedFraction };
   }
 }

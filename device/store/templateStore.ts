@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EnrollError, StoreError } from '../../common/errors.js';
+import { AuditLog } from './auditLog.js';
 import { type Db, openDatabase, unavailable } from './database.js';
 import { keyCheck, openEmbedding, sealEmbedding, type TemplateKey, templateAad } from './templateCipher.js';
 
@@ -273,6 +274,11 @@ export class TemplateStore {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.key = next;
     return all.length;
+  }
+
+  /** The audit log, in the same database. */
+  auditLog(): AuditLog {
+    return new AuditLog(this.db);
   }
 
   /** SQLite's own consistency check ('ok' when sound). */

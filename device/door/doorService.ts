@@ -1,0 +1,152 @@
+import type { Logger } from '../../common/logger.js';
+import type { LockController } from '../lock/lockController.js';
+import type { FrameContext } from '../pipeline/doorStages.js';
+import type { FrameFusion } from '../pipeline/frameFusion.js';
+import type { LockoutPolicy } from '../pipeline/lockoutPolicy.js';
+import type { RejectReason } from '../pipeline/rejectReason.js';
+import { runStages, type Stage } from '../pipeline/stageRunner.js';
+import type { Camera } from '../ports.js';
+import type { AttemptRecord } from '../store/auditLog.js';
+
+export interface DoorServiceDeps {
+  readonly camera: Camera;
+  /** The motion stage, then the rest of the pipeline (which runs only when the motion stage lets a frame through). */
+  readonly stages: readonly Stage<FrameContext>[];
+  readonly fusion: FrameFusion;
+  readonly lockout: LockoutPolicy;
+  readonly lock: LockController;
+  readonly audit: (a: AttemptRecord) => void;
+  readonly log: Logger;
+  readonly now: () => number;
+  /** An approach ends when no face was seen for this long. */
+  readonly approachGapMs: number;
+  readonly minAntispoof: number;
+}
+
+interface Approach {
+  lastFaceAt: number;
+  frames: number;
+  best: FrameContext['best'];
+  antispoof: number | undefined;
+  lastReason: RejectReason | undefined;
+  last: FrameContext | undefined;
+  timings: Record<string, number[]>;
+}
+
+/** Counts for the shutdown summary and the status interface. */
+export interface DoorCounters {
+  frames: number;
+  byReason: Record<string, number>;
+  stageRuns: Record<string, number>;
+  unlocks: number;
+  rejects: number;
+}
+
+/**
+ * The door: frames -> stages -> per-frame verdicts -> k-of-n fusion -> unlock. Frames of one approach are grouped
+ * until no face is seen for `approachGapMs`; each approach ends in one decision, logged and written to the audit log.
+ */
+export class DoorService {
+  readonly counters: DoorCounters = { frames: 0, byReason: {}, stageRuns: {}, unlocks: 0, rejects: 0 };
+  private approach: Approach | undefined;
+
+  constructor(private readonly d: DoorServiceDeps) {}
+
+  async run(signal: AbortSignal): Promise<void> {
+    for await (const frame of this.d.camera.frames(signal)) {
+      const now = this.d.now();
+      this.counters.frames++;
+      if (this.approach && now - this.approach.lastFaceAt > this.d.approachGapMs) this.decide('reject', now);
+      if (this.d.lock.isUnlocked) continue; // door open: nothing to decide
+      const context: FrameContext = { frame };
+      const lockedOut = this.d.lockout.lockedOutUntil(now);
+      const stages = lockedOut === undefined ? this.d.stages : this.d.stages.slice(0, 1);
+      const outcome = await runStages(stages, context);
+      for (const name of Object.keys(outcome.timings)) this.counters.stageRuns[name] = (this.counters.stageRuns[name] ?? 0) + 1;
+      let reason: RejectReason | undefined = outcome.ok ? undefined : outcome.reason;
+      if (lockedOut !== undefined && outcome.ok) reason = 'locked_out';
+      this.counters.byReason[reason ?? 'match'] = (this.counters.byReason[reason ?? 'match'] ?? 0) + 1;
+      if (!context.face) continue;
+      if (!this.approach)
+        this.approach = {
+          lastFaceAt: now,
+          frames: 0,
+          best: undefined,
+          antispoof: undefined,
+          lastReason: undefined,
+          last: undefined,
+          timings: {},
+        };
+      const a = this.approach;
+      a.lastFaceAt = now;
+      a.frames++;
+      a.lastReason = reason;
+      a.last = context;
+      if (context.best && (!a.best || context.best.score > a.best.score)) {
+        a.best = context.best;
+        a.antispoof = context.antispoof;
+      }
+      for (const [k, v] of Object.entries(outcome.timings)) a.timings[k] = [...(a.timings[k] ?? []), v];
+      if (reason === 'locked_out') continue;
+      const live = context.antispoof !== undefined && context.antispoof >= this.d.minAntispoof;
+      const accepted = this.d.fusion.add({
+        at: now,
+        score: context.best?.score ?? 0,
+        live,
+        ...(reason === undefined && context.best ? { userId: context.best.userId } : {}),
+      });
+      if (accepted !== undefined) {
+        if (await this.d.lock.open()) this.decide('unlock', now);
+        else this.decide('reject', now);
+      }
+    }
+    if (this.approach) this.decide('reject', this.d.now());
+  }
+
+  private decide(outcome: 'unlock' | 'reject', now: number): void {
+    const a = this.approach;
+    this.approach = undefined;
+    this.d.fusion.reset();
+    if (!a) return;
+    if (outcome === 'unlock') {
+      this.d.lockout.recordSuccess();
+      this.counters.unlocks++;
+    } else {
+      this.d.lockout.recordFailure(now);
+      this.counters.rejects++;
+    }
+    const timings = Object.fromEntries(Object.entries(a.timings).map(([k, v]) => [k, Math.round(median(v) * 10) / 10]));
+    const face = a.last?.face;
+    const reason = outcome === 'unlock' ? null : (a.lastReason ?? 'no_match');
+    this.d.log.info('decision', {
+      outcome,
+      user: outcome === 'unlock' ? (a.best?.userName ?? null) : null,
+      bestUser: a.best?.userName ?? null,
+      score: a.best ? Math.round(a.best.score * 10000) / 10000 : null,
+      antispoof: a.antispoof === undefined ? null : Math.round(a.antispoof * 1000) / 1000,
+      reason,
+      frames: a.frames,
+      lockout: this.d.lockout.lockedOutUntil(now) === undefined ? null : this.d.lockout.consecutiveFailures,
+      ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [`${k}Ms`, v])),
+    });
+    this.d.audit({
+      at: new Date().toISOString(),
+      outcome,
+      reason,
+      userId: outcome === 'unlock' ? (a.best?.userId ?? null) : null,
+      score: a.best?.score ?? null,
+      liveness: a.antispoof ?? null,
+      timings,
+      yaw: face?.pose.yaw ?? null,
+      pitch: face?.pose.pitch ?? null,
+      roll: face?.pose.roll ?? null,
+      luminance: a.last?.quality?.luminance ?? null,
+      contrast: a.last?.quality?.contrast ?? null,
+    });
+  }
+}
+
+function median(v: readonly number[]): number {
+  const s = [...v].sort((x, y) => x - y);
+  return s.length === 0 ? 0 : (s[s.length >> 1] ?? 0);
+}

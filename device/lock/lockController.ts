@@ -1,0 +1,59 @@
+import type { Logger } from '../../common/logger.js';
+import type { Lock } from '../ports.js';
+
+export interface PulseOptions {
+  readonly unlockMs: number;
+  /** The hard maximum: a second, independent timer locks at this age whatever else happens. */
+  readonly maxUnlockMs: number;
+}
+
+/**
+ * Opens the door for one pulse and closes it again. The state changes in memory only after the driver call
+ * succeeded; a failing unlock leaves the door locked (fail secure) and a failing lock is retried by the hard timer.
+ */
+export class LockController {
+  private unlocked = false;
+  private pulse: NodeJS.Timeout | undefined;
+  private hardMax: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly lock: Lock,
+    private readonly options: PulseOptions,
+    private readonly log: Logger,
+  ) {}
+
+  get isUnlocked(): boolean {
+    return this.unlocked;
+  }
+
+  /** Unlocks for `unlockMs` (never more than `maxUnlockMs`). */
+  async open(): Promise<boolean> {
+    const ms = Math.min(this.options.unlockMs, this.options.maxUnlockMs);
+    try {
+      await this.lock.unlock();
+    } catch (err) {
+      this.log.error('unlock failed; the door stays locked', { error: String(err) });
+      await this.close('unlock failed');
+      return false;
+    }
+    this.unlocked = true;
+    clearTimeout(this.pulse);
+    clearTimeout(this.hardMax);
+    this.pulse = setTimeout(() => void this.close('pulse ended'), ms);
+    this.hardMax = setTimeout(() => void this.close('hard maximum reached'), this.options.maxUnlockMs);
+    return true;
+  }
+
+  /** Locks now (door contact closed, shutdown, fault). */
+  async close(reason: string): Promise<void> {
+    clearTimeout(this.pulse);
+    try {
+      await this.lock.lock();
+      this.unlocked = false;
+      clearTimeout(this.hardMax);
+    } catch (err) {
+      this.log.error('lock failed', { reason, error: String(err) });
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import { describeError, ExitCode, FacelockError } from '../common/errors.js';
+import { createLogger } from '../common/logger.js';
+import { loadFaceEngine } from '../model/loadFaceEngine.js';
+import { createCamera } from './camera/createCamera.js';
+import type { FacelockConfig } from './config/configSchema.js';
+import { operatingThreshold } from './door/calibrationFile.js';
+import { DoorService } from './door/doorService.js';
+import { LockController } from './lock/lockController.js';
+import { SimLock } from './lock/simLock.js';
+import { decodeStage, detectStage, embedStage, livenessStage, matchStage, motionStage, qualityStage } from './pipeline/doorStages.js';
+import { FrameFusion } from './pipeline/frameFusion.js';
+import { LockoutPolicy } from './pipeline/lockoutPolicy.js';
+import { MotionGate } from './pipeline/motionGate.js';
+import { openTemplateStore } from './store/openStore.js';
+
+/**
+ * The composition root of `facelock run`: the only place real adapters are built. The door is locked before
+ * anything else starts and again on every way out (end of a recording, SIGTERM/SIGINT, a fault).
+ */
+export async function runDaemon(config: Readonly<FacelockConfig>): Promise<number> {
+  const log = createLogger({ level: config.logLevel, write: (line) => process.stdout.write(`${line}\n`) });
+  const lockLog = log.child('lock');
+  const lock = new LockController(new SimLock(lockLog, config.lock.simFile), config.lock, lockLog);
+  await lock.close('start');
+  lockLog.warn('no GPIO driver configured: using the simulated lock, which records transitions only', { driver: config.lock.driver });
+
+  const stop = new AbortController();
+  const onSignal = (sig: string) => {
+    log.info('stopping', { signal: sig });
+    stop.abort();
+  };
+  const onFault = (err: unknown) => {
+    log.error('fault: locking the door and exiting', { error: describeError(err) });
+    void lock.close('fault').finally(() => process.exit(ExitCode.failure));
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.on('uncaughtException', onFault);
+  process.on('unhandledRejection', onFault);
+
+  let store: ReturnType<typeof openTemplateStore> | undefined;
+  try {
+    store = openTemplateStore({ stateDir: config.stateDir, keyFile: config.keyFile });
+    const templates = store.templates().map((t) => ({ userId: t.userId, userName: t.userName, embedding: t.embedding }));
+    if (templates.length === 0) log.warn('nobody is enrolled: the door will not open (facelock enroll add NAME)');
+    const { engine } = await loadFaceEngine(
+      {
+        backend: config.engine.backend,
+        embedder: config.engine.embedder,
+        minDetectionScore: config.engine.minDetectionScore,
+        minMeshScore: 0.5,
+        maxFaces: 4,
+      },
+      log.child('engine'),
+    );
+    const threshold = operatingThreshold(
+      config.decision.calibrationFile,
+      engine.embedderName,
+      engine.info.modelHashes,
+      log.child('decision'),
+    );
+    const limits = {
+      minFaceSize: 50,
+      minLuminance: 30,
+      maxLuminance: 230,
+      minSharpness: 10,
+      maxYaw: 45,
+      maxPitch: 35,
+      minAntispoof: config.decision.minAntispoof,
+      threshold,
+    };
+    const audit = store.auditLog();
+    const service = new DoorService({
+      camera: createCamera(config.camera, log),
+      stages: [
+        motionStage(new MotionGate(config.motion), config.motion.width, () => Date.now()),
+        decodeStage(),
+        detectStage(engine),
+        qualityStage(engine, limits),
+        livenessStage(engine, limits),
+        embedStage(engine),
+        matchStage(() => templates, limits),
+      ],
+      fusion: new FrameFusion(config.decision),
+      lockout: new LockoutPolicy(config.lock),
+      lock,
+      audit: (a) => audit.record(a),
+      log: log.child('door'),
+      now: () => Date.now(),
+      approachGapMs: config.decision.windowMs,
+      minAntispoof: config.decision.minAntispoof,
+    });
+    log.info('watching the door', {
+      camera: config.camera.kind,
+      users: new Set(templates.map((t) => t.userId)).size,
+      threshold,
+      k: config.decision.k,
+      n: config.decision.n,
+    });
+    await service.run(stop.signal);
+    const c = service.counters;
+    log.info('stopped', {
+      frames: c.frames,
+      unlocks: c.unlocks,
+      rejects: c.rejects,
+      ...prefixed('reason', c.byReason),
+      ...prefixed('runs', c.stageRuns),
+    });
+    return ExitCode.ok;
+  } catch (err) {
+    log.error('cannot run: the door stays locked', { error: describeError(err) });
+    return err instanceof FacelockError ? err.exitCode : ExitCode.failure;
+  } finally {
+    await lock.close('shutdown');
+    store?.close();
+    process.off('uncaughtException', onFault);
+    process.off('unhandledRejection', onFault);
+  }
+}
+
+function prefixed(prefix: string, counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).map(([k, v]) => [`${prefix}.${k}`, v]));
+}

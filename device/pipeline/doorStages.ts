@@ -1,0 +1,142 @@
+import sharp from 'sharp';
+import { ImageError } from '../../common/errors.js';
+import { type FaceQuality, measureQuality } from '../../enroll/faceQuality.js';
+import { FRONTAL_PITCH } from '../../enroll/poseBins.js';
+import { cosine } from '../../model/embedder/embedder.js';
+import type { FaceEngine } from '../../model/faceEngine.js';
+import type { Face } from '../../model/faceTypes.js';
+import { decodeImage } from '../../model/image/decodeImage.js';
+import type { RgbImage } from '../../model/image/rgbImage.js';
+import type { Frame } from '../ports.js';
+import type { MotionGate } from './motionGate.js';
+import type { Stage } from './stageRunner.js';
+
+/** A template the door matches against (opened from the store at start). */
+export interface DoorTemplate {
+  readonly userId: number;
+  readonly userName: string;
+  readonly embedding: Float32Array;
+}
+
+/** What the stages learn about one frame. */
+export interface FrameContext {
+  readonly frame: Frame;
+  image?: RgbImage;
+  face?: Face;
+  quality?: FaceQuality;
+  antispoof?: number;
+  embedding?: Float32Array;
+  /** Best template score and its user, whether or not above the threshold. */
+  best?: { userId: number; userName: string; score: number };
+}
+
+export interface DoorLimits {
+  readonly minFaceSize: number;
+  readonly minLuminance: number;
+  readonly maxLuminance: number;
+  readonly minSharpness: number;
+  readonly maxYaw: number;
+  readonly maxPitch: number;
+  readonly minAntispoof: number;
+  readonly threshold: number;
+}
+
+const CAMERA_DECODE = { minSide: 32, maxPixels: 50_000_000, maxSide: 1280, strict: false } as const;
+
+/** Motion gate on a grey thumbnail; JPEG shrink-on-load makes this a small fraction of a full decode. */
+export function motionStage(gate: MotionGate, width: number, now: () => number): Stage<FrameContext> {
+  return {
+    name: 'motion',
+    async run(c) {
+      const { data, info } = await sharp(c.frame.data, { failOn: 'none' })
+        .resize({ width })
+        .greyscale()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      return gate.update({ width: info.width, height: info.height, data }, now()).awake ? undefined : 'no_motion';
+    },
+  };
+}
+
+export function decodeStage(): Stage<FrameContext> {
+  return {
+    name: 'decode',
+    async run(c) {
+      try {
+        c.image = await decodeImage(c.frame.data, `frame ${c.frame.seq}`, CAMERA_DECODE);
+        return undefined;
+      } catch (err) {
+        if (err instanceof ImageError) return 'no_face';
+        throw err;
+      }
+    },
+  };
+}
+
+/** Detect and landmarks; a second face half the size of the first or more is a second person at the door. */
+export function detectStage(engine: FaceEngine): Stage<FrameContext> {
+  return {
+    name: 'detect',
+    async run(c) {
+      const { faces } = await engine.analyze(c.image as RgbImage, { embed: false, liveness: false });
+      const [face, second] = faces;
+      if (!face) return 'no_face';
+      if (second && second.box.width >= 0.5 * face.box.width) return 'several_faces';
+      c.face = face;
+      return undefined;
+    },
+  };
+}
+
+export function qualityStage(engine: FaceEngine, limits: DoorLimits): Stage<FrameContext> {
+  return {
+    name: 'quality',
+    async run(c) {
+      const face = c.face as Face;
+      if (face.box.width < limits.minFaceSize) return 'too_small';
+      const q = measureQuality(engine.alignedCrop(c.image as RgbImage, face, 112));
+      c.quality = q;
+      if (q.luminance < limits.minLuminance) return 'too_dark';
+      if (q.luminance > limits.maxLuminance) return 'too_bright';
+      if (q.sharpness < limits.minSharpness) return 'blurred';
+      if (Math.abs(face.pose.yaw) > limits.maxYaw || Math.abs(face.pose.pitch - FRONTAL_PITCH) > limits.maxPitch) return 'off_pose';
+      return undefined;
+    },
+  };
+}
+
+export function livenessStage(engine: FaceEngine, limits: DoorLimits): Stage<FrameContext> {
+  return {
+    name: 'liveness',
+    async run(c) {
+      const { antispoof } = await engine.livenessScores(c.image as RgbImage, c.face as Face);
+      c.antispoof = antispoof;
+      return antispoof >= limits.minAntispoof ? undefined : 'spoof';
+    },
+  };
+}
+
+export function embedStage(engine: FaceEngine): Stage<FrameContext> {
+  return {
+    name: 'embed',
+    async run(c) {
+      c.embedding = await engine.embed(c.image as RgbImage, c.face as Face);
+      return undefined;
+    },
+  };
+}
+
+export function matchStage(templates: () => readonly DoorTemplate[], limits: DoorLimits): Stage<FrameContext> {
+  return {
+    name: 'match',
+    async run(c) {
+      const e = c.embedding as Float32Array;
+      for (const t of templates()) {
+        if (t.embedding.length !== e.length) continue;
+        const score = cosine(t.embedding, e);
+        if (!c.best || score > c.best.score) c.best = { userId: t.userId, userName: t.userName, score };
+      }
+      return c.best && c.best.score > limits.threshold ? undefined : 'no_match';
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/** Why a frame did not lead to a match: a closed set, logged and counted by reason. */
+export type RejectReason =
+  | 'no_motion'
+  | 'no_face'
+  | 'several_faces'
+  | 'too_small'
+  | 'too_dark'
+  | 'too_bright'
+  | 'low_contrast'
+  | 'blurred'
+  | 'off_pose'
+  | 'eyes_closed'
+  | 'occluded'
+  | 'spoof'
+  | 'no_match'
+  | 'locked_out';
