@@ -136,6 +136,31 @@ describe.runIf(lfw && nuaa)('facelock run, end to end (real process, real photos
     }
   });
 
+  it('tells systemd it is ready, its status, and pings the watchdog while frames flow', async () => {
+    const { createRequire } = await import('node:module');
+    const { createSocket } = createRequire(import.meta.url)('unix-dgram') as {
+      createSocket(t: 'unix_dgram', cb: (msg: Buffer) => void): { bind(p: string): void; close(): void };
+    };
+    const socketPath = join(dir, 'notify.sock');
+    const messages: string[] = [];
+    const receiver = createSocket('unix_dgram', (msg) => messages.push(msg.toString()));
+    receiver.bind(socketPath);
+    try {
+      const env = { ...process.env, NOTIFY_SOCKET: socketPath, WATCHDOG_USEC: '300000' };
+      const r = await runCli(
+        ['run', '--config', config('notify', `camera: { kind: replay, source: ${join(dir, 'impostor-door')}, framerate: 4 }\n`)],
+        { env },
+      );
+      expect(r.code).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(messages[0]).toMatch(/^READY=1\nSTATUS=watching the door: 1 user\(s\) enrolled/);
+      expect(messages.filter((m) => m === 'WATCHDOG=1').length).toBeGreaterThanOrEqual(2);
+      expect(messages.at(-1)).toBe('STOPPING=1');
+    } finally {
+      receiver.close();
+    }
+  });
+
   it('exits with a clear message and the door locked on a bad config, a foreign calibration, a missing camera', async () => {
     const bad = await runCli(['run', '--config', config('bad', 'decision: { k: 9, n: 4 }\nmotion: { width: 5 }\n')]);
     expect(bad.code).toBe(3);

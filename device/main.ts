@@ -12,6 +12,7 @@ import { FrameFusion } from './pipeline/frameFusion.js';
 import { LockoutPolicy } from './pipeline/lockoutPolicy.js';
 import { MotionGate } from './pipeline/motionGate.js';
 import { openTemplateStore } from './store/openStore.js';
+import { createNotifier } from './systemd/sdNotify.js';
 
 /**
  * The composition root of `facelock run`: the only place real adapters are built. The door is locked before
@@ -19,6 +20,7 @@ import { openTemplateStore } from './store/openStore.js';
  */
 export async function runDaemon(config: Readonly<FacelockConfig>): Promise<number> {
   const log = createLogger({ level: config.logLevel, write: (line) => process.stdout.write(`${line}\n`) });
+  const notify = createNotifier(process.env, log.child('systemd'));
   const lockLog = log.child('lock');
   const lock = new LockController(new SimLock(lockLog, config.lock.simFile), config.lock, lockLog);
   await lock.close('start');
@@ -90,6 +92,13 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       approachGapMs: config.decision.windowMs,
       minAntispoof: config.decision.minAntispoof,
     });
+    notify.ready(`watching the door: ${new Set(templates.map((t) => t.userId)).size} user(s) enrolled`);
+    notify.startWatchdog(() => service.counters.frames);
+    const statusTimer = setInterval(
+      () => notify.status(`frames ${service.counters.frames}, unlocks ${service.counters.unlocks}, rejects ${service.counters.rejects}`),
+      10_000,
+    );
+    statusTimer.unref();
     log.info('watching the door', {
       camera: config.camera.kind,
       users: new Set(templates.map((t) => t.userId)).size,
@@ -98,6 +107,8 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       n: config.decision.n,
     });
     await service.run(stop.signal);
+    clearInterval(statusTimer);
+    notify.stopping();
     const c = service.counters;
     log.info('stopped', {
       frames: c.frames,
@@ -113,6 +124,7 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
   } finally {
     await lock.close('shutdown');
     store?.close();
+    notify.close();
     process.off('uncaughtException', onFault);
     process.off('unhandledRejection', onFault);
   }
