@@ -1,5 +1,6 @@
 import { describeError, ExitCode, FacelockError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
+import { tf } from '../model/backend.js';
 import { loadFaceEngine } from '../model/loadFaceEngine.js';
 import { createCamera } from './camera/createCamera.js';
 import type { FacelockConfig } from './config/configSchema.js';
@@ -7,10 +8,9 @@ import { operatingThreshold } from './door/calibrationFile.js';
 import { DoorService } from './door/doorService.js';
 import { LockController } from './lock/lockController.js';
 import { SimLock } from './lock/simLock.js';
-import { decodeStage, detectStage, embedStage, livenessStage, matchStage, motionStage, qualityStage } from './pipeline/doorStages.js';
+import { buildDoorStages } from './pipeline/buildDoorStages.js';
 import { FrameFusion } from './pipeline/frameFusion.js';
 import { LockoutPolicy } from './pipeline/lockoutPolicy.js';
-import { MotionGate } from './pipeline/motionGate.js';
 import { openTemplateStore } from './store/openStore.js';
 import { createNotifier } from './systemd/sdNotify.js';
 
@@ -61,28 +61,10 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       engine.info.modelHashes,
       log.child('decision'),
     );
-    const limits = {
-      minFaceSize: 50,
-      minLuminance: 30,
-      maxLuminance: 230,
-      minSharpness: 10,
-      maxYaw: 45,
-      maxPitch: 35,
-      minAntispoof: config.decision.minAntispoof,
-      threshold,
-    };
     const audit = store.auditLog();
     const service = new DoorService({
       camera: createCamera(config.camera, log),
-      stages: [
-        motionStage(new MotionGate(config.motion), config.motion.width, () => Date.now()),
-        decodeStage(),
-        detectStage(engine),
-        qualityStage(engine, limits),
-        livenessStage(engine, limits),
-        embedStage(engine),
-        matchStage(() => templates, limits),
-      ],
+      stages: buildDoorStages(engine, config, () => templates, threshold),
       fusion: new FrameFusion(config.decision),
       lockout: new LockoutPolicy(config.lock),
       lock,

@@ -32,8 +32,10 @@ export const configSchema = z.strictObject({
       minChangedFraction: z.number().gt(0).lte(1).default(0.01),
       /** After motion, keep the networks awake this long. */
       holdMs: int(0, 60_000).default(3000),
+      /** While asleep, look for motion in every Nth frame only (1 = every frame): idle CPU against wake-up delay. */
+      idleEvery: int(1, 30).default(3),
     })
-    .default({ width: 64, pixelThreshold: 25, minChangedFraction: 0.01, holdMs: 3000 }),
+    .default({ width: 64, pixelThreshold: 25, minChangedFraction: 0.01, holdMs: 3000, idleEvery: 3 }),
   engine: z
     .strictObject({
       backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),

@@ -43,17 +43,25 @@ export interface DoorLimits {
 
 const CAMERA_DECODE = { minSide: 32, maxPixels: 50_000_000, maxSide: 1280, strict: false } as const;
 
-/** Motion gate on a grey thumbnail; JPEG shrink-on-load makes this a small fraction of a full decode. */
-export function motionStage(gate: MotionGate, width: number, now: () => number): Stage<FrameContext> {
+/**
+ * Motion gate on a grey thumbnail (JPEG shrink-on-load makes it a small fraction of a full decode). While the gate
+ * sleeps, only every `idleEvery`-th frame is looked at.
+ */
+export function motionStage(gate: MotionGate, width: number, idleEvery: number, now: () => number): Stage<FrameContext> {
+  let awake = true;
+  let skipped = 0;
   return {
     name: 'motion',
     async run(c) {
+      if (!awake && ++skipped < idleEvery) return 'no_motion';
+      skipped = 0;
       const { data, info } = await sharp(c.frame.data, { failOn: 'none' })
         .resize({ width })
         .greyscale()
         .raw()
         .toBuffer({ resolveWithObject: true });
-      return gate.update({ width: info.width, height: info.height, data }, now()).awake ? undefined : 'no_motion';
+      awake = gate.update({ width: info.width, height: info.height, data }, now()).awake;
+      return awake ? undefined : 'no_motion';
     },
   };
 }

@@ -7,6 +7,7 @@ import { cosine } from '../../model/embedder/embedder.js';
 import { decodeImageFile } from '../../model/image/decodeImage.js';
 import { DEFAULT_ENGINE_CONFIG, type EmbedderName, loadFaceEngine } from '../../model/loadFaceEngine.js';
 import { latencyImages, lfwFoldImages } from './benchImages.js';
+import { idleCpu, loopLatency } from './benchLoop.js';
 import { FaceApiPeer, PEER_NAME, peerSimilarity } from './faceApiPeer.js';
 import { summary } from './stats.js';
 
@@ -18,6 +19,8 @@ const { values: args } = parseArgs({
     embedder: { type: 'string', default: DEFAULT_ENGINE_CONFIG.embedder },
     'no-peer': { type: 'boolean', default: false },
     'no-separation': { type: 'boolean', default: false },
+    'no-loop': { type: 'boolean', default: false },
+    'idle-seconds': { type: 'string', default: '20' },
     json: { type: 'string' },
   },
 });
@@ -66,7 +69,33 @@ print(`per-stage latency over ${images.length} images x ${repeats} (ms, median /
 for (const [k, v] of Object.entries(latency)) print(`  ${k.padEnd(22)} ${String(v.median).padStart(7)} / ${v.p95}`);
 print(`peak RSS ${report.peakRssMb} MB (before the peer is loaded)`);
 
-// 3. the peer on the same images, same backend
+// 3. the daemon's loop: frame-to-decision through the same stages, and idle CPU of a real `facelock run`
+if (!args['no-loop']) {
+  const moving = latencyImages(Number(args['per-dataset'])).filter((f) => f.endsWith('.jpg'));
+  const l = await loopLatency(engine, moving, Number(args.repeats));
+  report.loop = {
+    frames: l.frames,
+    frameToDecisionMs: { median: ms(l.frameToDecisionMs.median), p95: ms(l.frameToDecisionMs.p95) },
+    engineMs: { median: ms(l.engineMs.median), p95: ms(l.engineMs.p95) },
+    fps: Math.round(l.fps * 10) / 10,
+    p95OverEngineMedian: Math.round((l.frameToDecisionMs.p95 / l.engineMs.median) * 100) / 100,
+  };
+  print(
+    `loop: frame-to-decision ${ms(l.frameToDecisionMs.median)} ms median / ${ms(l.frameToDecisionMs.p95)} ms p95 over ${l.frames} JPEG frames (${Math.round(l.fps * 10) / 10} fps); engine alone ${ms(l.engineMs.median)} ms median; p95 / engine median = ${(report.loop as { p95OverEngineMedian: number }).p95OverEngineMedian}`,
+  );
+  const idle = await idleCpu(Number(args['idle-seconds']));
+  report.idle = {
+    cpuPercentOfOneCore: Math.round(idle.cpuPercentOfOneCore * 100) / 100,
+    rssStartMb: Math.round(idle.rssStartMb),
+    rssEndMb: Math.round(idle.rssEndMb),
+    seconds: Math.round(idle.seconds),
+  };
+  print(
+    `idle: facelock run on a static 640x480 scene at 15 fps: ${(report.idle as { cpuPercentOfOneCore: number }).cpuPercentOfOneCore}% of one core over ${Math.round(idle.seconds)} s; RSS ${Math.round(idle.rssStartMb)} -> ${Math.round(idle.rssEndMb)} MB`,
+  );
+}
+
+// 4. the peer on the same images, same backend
 let peer: FaceApiPeer | undefined;
 if (!args['no-peer']) {
   peer = await FaceApiPeer.load();
@@ -92,7 +121,7 @@ if (!args['no-peer']) {
   print(`speed: facelock detect+landmarks+embed ${ms(ours)} ms vs peer ${ms(theirs)} ms -> ${report.speedRatio}x`);
 }
 
-// 4. separation: all pairs of the images of the chosen lfw-dev folds
+// 5. separation: all pairs of the images of the chosen lfw-dev folds
 if (!args['no-separation']) {
   const folds = args.folds.split(',').map(Number);
   const { images: lfw } = lfwFoldImages(folds);

@@ -1,0 +1,105 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { datasetDir } from '../../common/datasets.js';
+import { parseConfig } from '../../device/config/loadConfig.js';
+import { buildDoorStages } from '../../device/pipeline/buildDoorStages.js';
+import type { DoorTemplate, FrameContext } from '../../device/pipeline/doorStages.js';
+import { runStages } from '../../device/pipeline/stageRunner.js';
+import type { FaceEngine } from '../../model/faceEngine.js';
+import { decodeImage } from '../../model/image/decodeImage.js';
+import { projectRoot } from '../../model/packageFiles.js';
+import { summary } from './stats.js';
+
+/**
+ * Frame-to-decision time of the daemon's own stages (motion -> ... -> match) over moving real frames, against the
+ * engine alone on the same frames: what the loop adds.
+ */
+export async function loopLatency(engine: FaceEngine, files: readonly string[], rounds: number) {
+  const frames = files.map((f) => readFileSync(f));
+  const config = parseConfig({ motion: { holdMs: 60_000 } }, 'bench');
+  const first = await decodeImage(frames[0] as Buffer, 'bench');
+  const face = (await engine.analyze(first, { maxFaces: 1 })).faces[0];
+  const templates: DoorTemplate[] = face?.embedding ? [{ userId: 1, userName: 'bench', embedding: face.embedding }] : [];
+  const stages = buildDoorStages(engine, config, () => templates, 0.94);
+  const loop: number[] = [];
+  const engineOnly: number[] = [];
+  let seq = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (const data of frames) {
+      const context: FrameContext = { frame: { data, timestamp: Date.now(), seq: seq++ } };
+      const t = performance.now();
+      const outcome = await runStages(stages, context);
+      if (context.face) loop.push(performance.now() - t);
+      if (!outcome.ok && outcome.reason === 'no_motion') continue;
+      const t2 = performance.now();
+      await engine.analyze(await decodeImage(data, 'bench', { minSide: 32, maxPixels: 5e7, maxSide: 1280, strict: false }), {
+        maxFaces: 1,
+        liveness: true,
+      });
+      engineOnly.push(performance.now() - t2);
+    }
+  }
+  const l = summary(loop);
+  const e = summary(engineOnly);
+  return {
+    frames: l.n,
+    frameToDecisionMs: { median: l.median, p95: l.p95 },
+    engineMs: { median: e.median, p95: e.p95 },
+    fps: 1000 / l.median,
+  };
+}
+
+function procStat(pid: number): { cpuTicks: number; rssKb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuTicks = Number(fields[11]) + Number(fields[12]); // utime + stime
+  const rss = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/);
+  return { cpuTicks, rssKb: Number(rss?.[1] ?? 0) };
+}
+
+/**
+ * `facelock run` as a child process watching a static 640x480 scene at 15 fps (a NUAA frame, replayed in a loop):
+ * CPU time per wall second over the window after start-up, and RSS at the window's start and end.
+ */
+export async function idleCpu(
+  seconds: number,
+): Promise<{ cpuPercentOfOneCore: number; rssStartMb: number; rssEndMb: number; seconds: number }> {
+  const nuaa = datasetDir('nuaa');
+  if (!nuaa) throw new Error('nuaa-train is not on this machine');
+  const dir = mkdtempSync(join(tmpdir(), 'facelock-idle-'));
+  try {
+    const cli = join(projectRoot(), 'dist', 'device', 'cli', 'facelock.js');
+    const frameDir = join(dir, 'still');
+    mkdirSync(frameDir);
+    const clientDir = join(nuaa, 'ClientRaw', '0002');
+    symlinkSync(join(clientDir, readdirSync(clientDir).sort()[0] as string), join(frameDir, 'still.jpg'));
+    spawnSync(process.execPath, [cli, '--key-file', join(dir, 'key'), 'key', 'init']);
+    const config = join(dir, 'config.yaml');
+    writeFileSync(
+      config,
+      `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\ncamera: { kind: replay, source: ${frameDir}, framerate: 15, loop: true }\nlogLevel: warn\n`,
+    );
+    const child = spawn(process.execPath, [cli, 'run', '--config', config], { stdio: 'ignore' });
+    const tick = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    await sleep(10_000); // model load, the first frames' hold period and the garbage collection after it
+    const pid = child.pid as number;
+    const a = procStat(pid);
+    const t = performance.now();
+    await sleep(seconds * 1000);
+    const b = procStat(pid);
+    const wall = (performance.now() - t) / 1000;
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.on('close', resolve));
+    return {
+      cpuPercentOfOneCore: ((b.cpuTicks - a.cpuTicks) / tick / wall) * 100,
+      rssStartMb: a.rssKb / 1024,
+      rssEndMb: b.rssKb / 1024,
+      seconds: wall,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
