@@ -76,10 +76,14 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
     });
     notify.ready(`watching the door: ${new Set(templates.map((t) => t.userId)).size} user(s) enrolled`);
     notify.startWatchdog(() => service.counters.frames);
-    const statusTimer = setInterval(
-      () => notify.status(`frames ${service.counters.frames}, unlocks ${service.counters.unlocks}, rejects ${service.counters.rejects}`),
-      10_000,
-    );
+    let ticks = 0;
+    const statusTimer = setInterval(() => {
+      const c = service.counters;
+      notify.status(`frames ${c.frames}, unlocks ${c.unlocks}, rejects ${c.rejects}`);
+      // once a minute: the numbers that show a leak (memory flat over a long run)
+      if (++ticks % 6 === 0)
+        log.info('health', { frames: c.frames, rssMb: Math.round(process.memoryUsage().rss / 1048576), tensors: tf.memory().numTensors });
+    }, 10_000);
     statusTimer.unref();
     log.info('watching the door', {
       camera: config.camera.kind,
