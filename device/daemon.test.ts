@@ -161,7 +161,7 @@ describe.runIf(lfw && nuaa)('facelock run, end to end (real process, real photos
     }
   });
 
-  it('exits with a clear message and the door locked on a bad config, a foreign calibration, a missing camera', async () => {
+  it('exits with a clear message and the door locked on a bad config, a foreign calibration, missing model files, a missing camera', async () => {
     const bad = await runCli(['run', '--config', config('bad', 'decision: { k: 9, n: 4 }\nmotion: { width: 5 }\n')]);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/decision\.k: k must not exceed n/);
@@ -183,6 +183,16 @@ describe.runIf(lfw && nuaa)('facelock run, end to end (real process, real photos
     expect(foreign.code).toBe(3);
     expect(foreign.stdout).toMatch(/made for other model files .*run facelock calibrate again/);
     expect(transitions('foreign').map((x) => x.state)).toEqual(['locked', 'locked']);
+    const noModels = await runCli([
+      'run',
+      '--config',
+      config('nomodels', `engine: { modelDir: ${join(dir, 'no-models')} }\ncamera: { kind: replay, source: ${join(dir, 'laura-door')} }\n`),
+    ]);
+    expect(noModels.code).toBe(5);
+    expect(noModels.stdout).toMatch(
+      /cannot run: the door stays locked .*model file .*no-models\/models\/\w+\.json .*cannot be read: run `npm ci`/,
+    );
+    expect(transitions('nomodels').every((x) => x.state === 'locked')).toBe(true);
     const noCamera = await runCli(['run', '--config', config('nocam', 'camera: { kind: rpicam }\n')], {
       env: { ...process.env, PATH: '/usr/bin:/bin' },
     });

@@ -52,6 +52,7 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
         minDetectionScore: config.engine.minDetectionScore,
         minMeshScore: 0.5,
         maxFaces: 4,
+        ...(config.engine.modelDir === undefined ? {} : { modelDir: config.engine.modelDir }),
       },
       log.child('engine'),
     );

@@ -41,6 +41,8 @@ export const configSchema = z.strictObject({
       backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
       embedder: z.enum(['dlibResnet', 'faceres']).default('dlibResnet'),
       minDetectionScore: z.number().gt(0).lt(1).default(0.5),
+      /** A folder holding every model file (laid out as in their npm packages) instead of node_modules. */
+      modelDir: z.string().min(1).optional(),
     })
     .default({ backend: 'auto', embedder: 'dlibResnet', minDetectionScore: 0.5 }),
   decision: z
