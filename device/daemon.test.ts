@@ -80,6 +80,18 @@ describe.runIf(lfw && nuaa)('facelock run, end to end (real process, real photos
     expect(attempts().at(-1)).toMatchObject({ outcome: 'unlock', reason: null, user_id: 1 });
   });
 
+  it('stays shut for an enrolled person outside their schedule, and says why', async () => {
+    const closed = `schedules:\n  laura: [{ days: [sun, mon, tue, wed, thu, fri, sat], from: '00:00', to: '00:00' }]\n`;
+    const r = await runCli([
+      'run',
+      '--config',
+      config('schedule', `camera: { kind: replay, source: ${join(dir, 'laura-door')}, framerate: 5 }\n${closed}`),
+    ]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/decision outcome=reject user=null bestUser=laura .*reason=outside_schedule/);
+    expect(transitions('schedule').every((x) => x.state === 'locked')).toBe(true);
+  });
+
   it('stays shut for an impostor and logs the rejection with its reason', async () => {
     const r = await runCli([
       'run',

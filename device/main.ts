@@ -6,6 +6,7 @@ import { createCamera } from './camera/createCamera.js';
 import type { FacelockConfig } from './config/configSchema.js';
 import { operatingThreshold } from './door/calibrationFile.js';
 import { DoorService } from './door/doorService.js';
+import { withinSchedule } from './door/schedule.js';
 import { LockController } from './lock/lockController.js';
 import { SimLock } from './lock/simLock.js';
 import { buildDoorStages } from './pipeline/buildDoorStages.js';
@@ -74,6 +75,7 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       now: () => Date.now(),
       approachGapMs: config.decision.windowMs,
       minAntispoof: config.decision.minAntispoof,
+      allowed: (userId, now) => withinSchedule(config.schedules[templates.find((t) => t.userId === userId)?.userName ?? ''], new Date(now)),
     });
     notify.ready(`watching the door: ${new Set(templates.map((t) => t.userId)).size} user(s) enrolled`);
     notify.startWatchdog(() => service.counters.frames);

@@ -24,3 +24,15 @@ export interface Lock {
   /** De-energise the relay (locked). Must be safe to call at any time, any number of times. */
   lock(): Promise<void>;
 }
+
+/** Something that happened at the door's inputs (door contact, exit button, enclosure tamper switch). */
+export interface InputEvent {
+  readonly kind: 'door_closed' | 'door_opened' | 'exit_button' | 'tamper';
+  readonly at: number;
+}
+
+/** The door's inputs, debounced by the adapter. */
+export interface Inputs {
+  readonly name: string;
+  events(signal?: AbortSignal): AsyncIterable<InputEvent>;
+}

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { WEEKDAYS } from '../door/schedule.js';
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const format = { width: int(64, 4096).default(640), height: int(64, 4096).default(480), framerate: int(1, 120).default(15) };
@@ -74,6 +77,19 @@ export const configSchema = z.strictObject({
     })
     .refine((l) => l.unlockMs <= l.maxUnlockMs, { message: 'unlockMs must not exceed maxUnlockMs', path: ['unlockMs'] })
     .default({ driver: 'sim', unlockMs: 3000, maxUnlockMs: 10_000, maxFailures: 5, lockoutMs: 30_000 }),
+  /** Optional weekly windows per user name; users not listed may enter at any time. */
+  schedules: z
+    .record(
+      z.string().min(1),
+      z.array(
+        z.strictObject({
+          days: z.array(z.enum(WEEKDAYS)).min(1),
+          from: z.string().regex(HHMM, 'a time HH:MM'),
+          to: z.string().regex(HHMM, 'a time HH:MM'),
+        }),
+      ),
+    )
+    .default({}),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -21,6 +21,8 @@ export interface DoorServiceDeps {
   /** An approach ends when no face was seen for this long. */
   readonly approachGapMs: number;
   readonly minAntispoof: number;
+  /** Whether a user may enter now (their schedule); the door opens for nobody outside it. */
+  readonly allowed: (userId: number, now: number) => boolean;
 }
 
 interface Approach {
@@ -96,7 +98,10 @@ export class DoorService {
         ...(reason === undefined && context.best ? { userId: context.best.userId } : {}),
       });
       if (accepted !== undefined) {
-        if (await this.d.lock.open()) this.decide('unlock', now);
+        if (!this.d.allowed(accepted, now)) {
+          a.lastReason = 'outside_schedule';
+          this.decide('reject', now);
+        } else if (await this.d.lock.open()) this.decide('unlock', now);
         else this.decide('reject', now);
       }
     }

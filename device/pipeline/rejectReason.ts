@@ -13,4 +13,5 @@ export type RejectReason =
   | 'occluded'
   | 'spoof'
   | 'no_match'
-  | 'locked_out';
+  | 'locked_out'
+  | 'outside_schedule';
