@@ -128,6 +128,9 @@ describe.runIf(lfw)('facelock enroll, on real photos', () => {
     const backup = join(dir, 'backup.json');
     expect((await cli('enroll', 'export', backup, '--passphrase-file', pass)).code).toBe(0);
     expect(readFileSync(backup, 'utf8')).not.toContain('anthony'); // names are inside the ciphertext too
+    const again = await cli('enroll', 'export', backup, '--passphrase-file', pass);
+    expect(again.code).toBe(8);
+    expect(again.stderr).toMatch(/exists: facelock does not overwrite a backup/);
     expect((await cli('enroll', 'remove', 'anthony')).code).toBe(0);
     writeFileSync(join(dir, 'wrong.txt'), 'not the passphrase');
     const wrong = await cli('enroll', 'import', backup, '--passphrase-file', join(dir, 'wrong.txt'));

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { EnrollError, ExitCode, StoreError } from '../common/errors.js';
 import { createCamera } from '../device/camera/createCamera.js';
@@ -41,6 +41,13 @@ function readPassphrase(file: string | undefined): string {
 /** `facelock enroll …`: add, list, remove, rename, verify, export, import. */
 export function registerEnroll(program: Command, context: () => CliContext): void {
   const enroll = program.command('enroll').description('manage enrolled users and their face templates (stored encrypted)');
+  /** A command action that runs with the store open; its result is the exit code. */
+  const withStoreAction =
+    <A extends unknown[]>(body: (ctx: CliContext, store: TemplateStore, ...args: A) => Promise<number> | number) =>
+    async (...args: A) => {
+      const ctx = context();
+      await runCommand(ctx, () => withStore(ctx, (store) => body(ctx, store, ...args)));
+    };
 
   addCameraOptions(
     enroll
@@ -57,92 +64,80 @@ export function registerEnroll(program: Command, context: () => CliContext): voi
       'after',
       '\nExit status: 0 enrolled, 11 refused (name taken, face already enrolled as someone else, nothing usable), 4 unreadable folder, 6 camera fault, 8 store or key fault.',
     )
-    .action(async (name: string, opts: AcquireOptions & { replace: boolean }) => {
-      const ctx = context();
-      await runCommand(ctx, () =>
-        withStore(ctx, async (store) => {
-          validateName(name);
-          const existing = store.findUser(name);
-          if (existing && !opts.replace)
-            throw new EnrollError('user_exists', `a user named "${name}" is already enrolled: use --replace to re-enroll, or another name`);
-          if (!existing && opts.replace) throw new EnrollError('user_unknown', `no user named "${name}" to re-enroll`);
-          const { engine } = await ctx.loadEngine();
-          const { templates, reports, source } = await acquireTemplates(ctx, engine, opts);
-          const duplicate = findDuplicate(store.templates(), templates, defaultThreshold(engine.embedderName), name);
-          if (duplicate) {
-            throw new EnrollError(
-              'enroll_rejected',
-              `this face matches the enrolled user "${duplicate.user}" (similarity ${duplicate.similarity.toFixed(3)}); nothing was stored`,
-            );
-          }
-          const user = existing ? store.replaceTemplates(name, templates) : store.addUser(name, templates);
-          const missing = missingBins(user.coverage);
-          if (ctx.options.json) {
-            ctx.print(JSON.stringify({ user: user.name, templates: user.templates, coverage: user.coverage, missing, images: reports }));
-          } else {
-            const poses = Object.entries(user.coverage)
-              .map(([b, n]) => `${b} ${n}`)
-              .join(', ');
-            ctx.print(`enrolled "${user.name}": ${user.templates} template(s) from ${source}; poses ${poses}`);
-            for (const bin of missing) ctx.print(`  still missing: ${bin} (${POSE_PROMPTS[bin]})`);
-          }
-          return ExitCode.ok;
-        }),
-      );
-    });
+    .action(
+      withStoreAction(async (ctx, store, name: string, opts: AcquireOptions & { replace: boolean }) => {
+        validateName(name);
+        const existing = store.findUser(name);
+        if (existing && !opts.replace)
+          throw new EnrollError('user_exists', `a user named "${name}" is already enrolled: use --replace to re-enroll, or another name`);
+        if (!existing && opts.replace) throw new EnrollError('user_unknown', `no user named "${name}" to re-enroll`);
+        const { engine } = await ctx.loadEngine();
+        const { templates, reports, source } = await acquireTemplates(ctx, engine, opts);
+        const duplicate = findDuplicate(store.templates(), templates, defaultThreshold(engine.embedderName), name);
+        if (duplicate) {
+          throw new EnrollError(
+            'enroll_rejected',
+            `this face matches the enrolled user "${duplicate.user}" (similarity ${duplicate.similarity.toFixed(3)}); nothing was stored`,
+          );
+        }
+        const user = existing ? store.replaceTemplates(name, templates) : store.addUser(name, templates);
+        const missing = missingBins(user.coverage);
+        if (ctx.options.json) {
+          ctx.print(JSON.stringify({ user: user.name, templates: user.templates, coverage: user.coverage, missing, images: reports }));
+        } else {
+          const poses = Object.entries(user.coverage)
+            .map(([b, n]) => `${b} ${n}`)
+            .join(', ');
+          ctx.print(`enrolled "${user.name}": ${user.templates} template(s) from ${source}; poses ${poses}`);
+          for (const bin of missing) ctx.print(`  still missing: ${bin} (${POSE_PROMPTS[bin]})`);
+        }
+        return ExitCode.ok;
+      }),
+    );
 
   enroll
     .command('list')
     .description('enrolled users with their template counts and pose coverage')
-    .action(async () => {
-      const ctx = context();
-      await runCommand(ctx, () =>
-        withStore(ctx, (store) => {
-          const users = store.listUsers();
-          if (ctx.options.json) ctx.print(JSON.stringify({ users: users.map((u) => ({ ...u, missing: missingBins(u.coverage) })) }));
-          else if (users.length === 0) ctx.print('no users enrolled');
-          else
-            for (const u of users)
-              ctx.print(
-                `${u.name}: ${u.templates} template(s); ${Object.entries(u.coverage)
-                  .map(([b, n]) => `${b} ${n}`)
-                  .join(', ')}; missing ${missingBins(u.coverage).join(', ') || 'none'}`,
-              );
-          return ExitCode.ok;
-        }),
-      );
-    });
+    .action(
+      withStoreAction((ctx, store) => {
+        const users = store.listUsers();
+        if (ctx.options.json) ctx.print(JSON.stringify({ users: users.map((u) => ({ ...u, missing: missingBins(u.coverage) })) }));
+        else if (users.length === 0) ctx.print('no users enrolled');
+        else
+          for (const u of users)
+            ctx.print(
+              `${u.name}: ${u.templates} template(s); ${Object.entries(u.coverage)
+                .map(([b, n]) => `${b} ${n}`)
+                .join(', ')}; missing ${missingBins(u.coverage).join(', ') || 'none'}`,
+            );
+        return ExitCode.ok;
+      }),
+    );
 
   enroll
     .command('remove')
     .description('remove a user and their templates (overwritten in the file, not recoverable)')
     .argument('<name>')
-    .action(async (name: string) => {
-      const ctx = context();
-      await runCommand(ctx, () =>
-        withStore(ctx, (store) => {
-          store.removeUser(name);
-          ctx.print(ctx.options.json ? JSON.stringify({ removed: name }) : `removed "${name}"`);
-          return ExitCode.ok;
-        }),
-      );
-    });
+    .action(
+      withStoreAction((ctx, store, name: string) => {
+        store.removeUser(name);
+        ctx.print(ctx.options.json ? JSON.stringify({ removed: name }) : `removed "${name}"`);
+        return ExitCode.ok;
+      }),
+    );
 
   enroll
     .command('rename')
     .description('rename a user (templates are bound to the user, not the name)')
     .argument('<from>')
     .argument('<to>')
-    .action(async (from: string, to: string) => {
-      const ctx = context();
-      await runCommand(ctx, () =>
-        withStore(ctx, (store) => {
-          const u = store.renameUser(from, to);
-          ctx.print(ctx.options.json ? JSON.stringify({ renamed: from, to: u.name }) : `renamed "${from}" to "${u.name}"`);
-          return ExitCode.ok;
-        }),
-      );
-    });
+    .action(
+      withStoreAction((ctx, store, from: string, to: string) => {
+        const u = store.renameUser(from, to);
+        ctx.print(ctx.options.json ? JSON.stringify({ renamed: from, to: u.name }) : `renamed "${from}" to "${u.name}"`);
+        return ExitCode.ok;
+      }),
+    );
 
   addCameraOptions(
     enroll
@@ -153,86 +148,79 @@ export function registerEnroll(program: Command, context: () => CliContext): voi
       .addOption(secondsOption('--seconds <s>', 'camera: how long to watch', 6)),
   )
     .addHelpText('after', '\nExit status: 0 verified (camera: 3 matching live frames; photos: at least one matched), 10 not verified.')
-    .action(async (name: string, opts: CameraCliOptions & { images?: string; seconds: number }) => {
-      const ctx = context();
-      await runCommand(ctx, () =>
-        withStore(ctx, async (store) => {
-          const templates = store.templates(name);
-          const { engine } = await ctx.loadEngine();
-          const threshold = defaultThreshold(engine.embedderName);
-          if (!opts.images) {
-            const camera = createCamera(cameraConfig(opts), ctx.log);
-            ctx.progress(`look at the camera for up to ${opts.seconds} s...`);
-            const live = await verifyLive(camera, engine, templates, {
-              seconds: opts.seconds,
-              threshold,
-              minAntispoof: DEFAULT_QUALITY_LIMITS.minAntispoof,
-              k: 3,
-            });
-            ctx.print(
-              ctx.options.json
-                ? JSON.stringify({ user: name, threshold, ...live })
-                : `${live.match ? 'VERIFIED' : 'not verified'}: ${live.matched} of ${live.withFace} frames with a face matched "${name}" (best ${live.bestSimilarity?.toFixed(4) ?? 'none'}, threshold ${threshold})`,
-            );
-            return live.match ? ExitCode.ok : ExitCode.noMatch;
-          }
-          const results = await verifyImages(engine, templates, listImages(opts.images), threshold);
-          const matched = results.filter((r) => r.match).length;
-          if (ctx.options.json) ctx.print(JSON.stringify({ user: name, threshold, matched, images: results }));
-          else {
-            for (const r of results)
-              ctx.print(`${r.file}: ${r.similarity === null ? r.reason : `${r.similarity.toFixed(4)} ${r.match ? 'MATCH' : 'no match'}`}`);
-            ctx.print(`${matched} of ${results.length} photos matched "${name}" at threshold ${threshold}`);
-          }
-          return matched > 0 ? ExitCode.ok : ExitCode.noMatch;
-        }),
-      );
-    });
+    .action(
+      withStoreAction(async (ctx, store, name: string, opts: CameraCliOptions & { images?: string; seconds: number }) => {
+        const templates = store.templates(name);
+        const { engine } = await ctx.loadEngine();
+        const threshold = defaultThreshold(engine.embedderName);
+        if (!opts.images) {
+          const camera = createCamera(cameraConfig(opts), ctx.log);
+          ctx.progress(`look at the camera for up to ${opts.seconds} s...`);
+          const live = await verifyLive(camera, engine, templates, {
+            seconds: opts.seconds,
+            threshold,
+            minAntispoof: DEFAULT_QUALITY_LIMITS.minAntispoof,
+            k: 3,
+          });
+          ctx.print(
+            ctx.options.json
+              ? JSON.stringify({ user: name, threshold, ...live })
+              : `${live.match ? 'VERIFIED' : 'not verified'}: ${live.matched} of ${live.withFace} frames with a face matched "${name}" (best ${live.bestSimilarity?.toFixed(4) ?? 'none'}, threshold ${threshold})`,
+          );
+          return live.match ? ExitCode.ok : ExitCode.noMatch;
+        }
+        const results = await verifyImages(engine, templates, listImages(opts.images), threshold);
+        const matched = results.filter((r) => r.match).length;
+        if (ctx.options.json) ctx.print(JSON.stringify({ user: name, threshold, matched, images: results }));
+        else {
+          for (const r of results)
+            ctx.print(`${r.file}: ${r.similarity === null ? r.reason : `${r.similarity.toFixed(4)} ${r.match ? 'MATCH' : 'no match'}`}`);
+          ctx.print(`${matched} of ${results.length} photos matched "${name}" at threshold ${threshold}`);
+        }
+        return matched > 0 ? ExitCode.ok : ExitCode.noMatch;
+      }),
+    );
 
   enroll
     .command('export')
     .description('write an encrypted backup of every user (AES-256-GCM, key from a passphrase via scrypt)')
     .argument('<file>')
     .option('--passphrase-file <file>', 'file holding the passphrase (else $FACELOCK_BACKUP_PASSPHRASE)')
-    .action(async (file: string, opts: { passphraseFile?: string }) => {
-      const ctx = context();
-      await runCommand(ctx, () =>
-        withStore(ctx, (store) => {
-          const backup = sealBackup(store.templates(), readPassphrase(opts.passphraseFile));
-          writeFileSync(file, `${JSON.stringify(backup)}\n`, { mode: 0o600, flag: 'wx' });
-          const users = store.listUsers().length;
-          ctx.print(ctx.options.json ? JSON.stringify({ file, users }) : `wrote ${users} user(s) to ${file}`);
-          return ExitCode.ok;
-        }),
-      );
-    });
+    .action(
+      withStoreAction((ctx, store, file: string, opts: { passphraseFile?: string }) => {
+        const backup = sealBackup(store.templates(), readPassphrase(opts.passphraseFile));
+        if (existsSync(file))
+          throw new StoreError('backup_invalid', `${file} exists: facelock does not overwrite a backup; choose another file name`);
+        writeFileSync(file, `${JSON.stringify(backup)}\n`, { mode: 0o600, flag: 'wx' });
+        const users = store.listUsers().length;
+        ctx.print(ctx.options.json ? JSON.stringify({ file, users }) : `wrote ${users} user(s) to ${file}`);
+        return ExitCode.ok;
+      }),
+    );
 
   enroll
     .command('import')
     .description('restore users from an encrypted backup; users whose name exists are left alone')
     .argument('<file>')
     .option('--passphrase-file <file>', 'file holding the passphrase (else $FACELOCK_BACKUP_PASSPHRASE)')
-    .action(async (file: string, opts: { passphraseFile?: string }) => {
-      const ctx = context();
-      await runCommand(ctx, () =>
-        withStore(ctx, (store) => {
-          const users = openBackup(readFileSync(file, 'utf8'), readPassphrase(opts.passphraseFile), file);
-          const imported: string[] = [];
-          const skipped: string[] = [];
-          for (const u of users) {
-            if (store.findUser(u.name)) skipped.push(u.name);
-            else {
-              store.addUser(u.name, u.templates);
-              imported.push(u.name);
-            }
+    .action(
+      withStoreAction((ctx, store, file: string, opts: { passphraseFile?: string }) => {
+        const users = openBackup(readFileSync(file, 'utf8'), readPassphrase(opts.passphraseFile), file);
+        const imported: string[] = [];
+        const skipped: string[] = [];
+        for (const u of users) {
+          if (store.findUser(u.name)) skipped.push(u.name);
+          else {
+            store.addUser(u.name, u.templates);
+            imported.push(u.name);
           }
-          ctx.print(
-            ctx.options.json
-              ? JSON.stringify({ imported, skipped })
-              : `imported ${imported.length} user(s)${skipped.length ? `; kept the existing ${skipped.join(', ')}` : ''}`,
-          );
-          return ExitCode.ok;
-        }),
-      );
-    });
+        }
+        ctx.print(
+          ctx.options.json
+            ? JSON.stringify({ imported, skipped })
+            : `imported ${imported.length} user(s)${skipped.length ? `; kept the existing ${skipped.join(', ')}` : ''}`,
+        );
+        return ExitCode.ok;
+      }),
+    );
 }

@@ -1,19 +1,13 @@
+import type { RejectReason as PipelineReason } from '../device/pipeline/rejectReason.js';
 import type { Face } from '../model/faceTypes.js';
 import type { FaceQuality } from './faceQuality.js';
 import { FRONTAL_PITCH } from './poseBins.js';
 
-/** Why a face is not good enough to enroll (the pipeline's closed set of rejection reasons). */
-export type RejectReason =
-  | 'no_face'
-  | 'several_faces'
-  | 'too_small'
-  | 'too_dark'
-  | 'too_bright'
-  | 'low_contrast'
-  | 'blurred'
-  | 'off_pose'
-  | 'eyes_closed'
-  | 'spoof';
+/** Why a face is not good enough to enroll: the enrollment subset of the pipeline's closed set of reasons. */
+export type RejectReason = Extract<
+  PipelineReason,
+  'no_face' | 'several_faces' | 'too_small' | 'too_dark' | 'too_bright' | 'low_contrast' | 'blurred' | 'off_pose' | 'eyes_closed' | 'spoof'
+>;
 
 export interface QualityLimits {
   /** Smallest face (width of the landmark box) in pixels. */
