@@ -102,6 +102,23 @@ describe.runIf(nuaa)('ProcessCamera with a spawned rpicam-vid (fake executable o
   });
 });
 
+describe.runIf(nuaa)('the v4l2 camera (ffmpeg spawned from PATH: the same fake)', () => {
+  it('spawns ffmpeg reading the webcam MJPEG without re-encoding and yields whole frames', async () => {
+    const argsLog = join(mkdtempSync(join(tmpdir(), 'facelock-v4l2-')), 'args');
+    process.env = fakeCameraEnv(frameDir(), 'normal', argsLog);
+    const { createCamera } = await import('./createCamera.js');
+    const cam = createCamera(
+      { kind: 'v4l2', device: '/dev/video2', width: 640, height: 480, framerate: 30 },
+      createLogger({ level: 'silent', write: () => {} }),
+    );
+    const frames = await take(cam, 3);
+    expect(frames.every((f) => isJpeg(f.data))).toBe(true);
+    expect(readFileSync(argsLog, 'utf8').trim()).toBe(
+      '-hide_banner -loglevel error -f v4l2 -input_format mjpeg -video_size 640x480 -framerate 30 -i /dev/video2 -c:v copy -f mjpeg -',
+    );
+  });
+});
+
 describe.runIf(nuaa)('ReplayCamera', () => {
   it('plays a folder at the set rate and ends after the last frame', async () => {
     const dir = frameDir();
