@@ -1,9 +1,10 @@
 import type { EmbedderName } from './loadFaceEngine.js';
 
 /**
- * Cosine thresholds used until a calibration file exists: the operating point at FAR 1e-4 over all
- * cross-identity pairs of a 1,583-image lfw-dev sample (folds 1-2 of pairs.txt; 1.25 M impostor pairs), measured
- * with `npm run bench` (docs/decisions.md). A calibration made on the owner's data replaces them.
+ * Cosine thresholds used until a calibration file exists: the operating point at FAR 1e-4 over all cross-identity
+ * pairs of lfw-dev. dlibResnet: 0.939 on fold 1 (807 images, 324,290 impostor pairs, `npm run bench`) and 0.9396 on
+ * folds 1-2 (1,583 images, 1.25 M pairs); faceres: 0.682 on folds 1-2 (docs/decisions.md). A calibration made on the
+ * owner's camera replaces them.
  */
 export const DEFAULT_THRESHOLDS: Readonly<Record<EmbedderName, number>> = {
   dlibResnet: 0.94,
