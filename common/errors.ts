@@ -34,7 +34,8 @@ export type ErrorCode =
   | 'backup_invalid'
   | 'enroll_rejected'
   | 'camera_unavailable'
-  | 'config_invalid';
+  | 'config_invalid'
+  | 'lock_fault';
 
 /** Base of every expected fault; `code` is a literal so callers can switch on it. */
 export class FacelockError extends Error {
@@ -93,6 +94,12 @@ export class EnrollError extends FacelockError {
 export class ConfigError extends FacelockError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('config_invalid', message, ExitCode.config, options);
+  }
+}
+
+export class LockError extends FacelockError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('lock_fault', message, ExitCode.lock, options);
   }
 }
 

@@ -1,0 +1,124 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LockError } from '../../../common/errors.js';
+import type { Logger } from '../../../common/logger.js';
+import type { Lock } from '../../ports.js';
+import { type GpiodVersion, holdArgs, type LineAddress, parseGpiodVersion, parseLineAddress } from './gpiodArgs.js';
+
+export interface GpiodLockOptions {
+  /** The relay line by name (`GPIO17`), never by number: the name is the same on Pi 4 and Pi 5. */
+  readonly line: string;
+  /** Relay boards that energise on a low level. */
+  readonly activeLow: boolean;
+}
+
+/** How long a new holder must stay up before its line counts as driven (a busy line fails at once). */
+const SETTLE_MS = 150;
+
+/**
+ * The relay on a GPIO line through the libgpiod tools. A spawned `gpioset` always holds the line, at inactive while
+ * locked and active while unlocked; each holder exits when its standard input closes, so a daemon that dies takes its
+ * holder with it and the line is released (de-energised with `dtparam=strict_gpiod`; `ExecStopPost` drives it
+ * inactive as well). A holder that exits on its own is a fault: logged, and the door is driven locked again.
+ */
+export class GpiodLock implements Lock {
+  readonly name = 'gpiod';
+  private holder: ChildProcess | undefined;
+  private holding: 0 | 1 | undefined;
+  private stopping = false;
+
+  private constructor(
+    private readonly version: GpiodVersion,
+    private readonly address: LineAddress,
+    private readonly options: GpiodLockOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** Detects the tools' version, finds the line by name and holds it inactive. */
+  static async open(options: GpiodLockOptions, log: Logger): Promise<GpiodLock> {
+    const v = spawnSync('gpioset', ['--version'], { encoding: 'utf8' });
+    if (v.error || v.status !== 0) {
+      throw new LockError('gpioset is not installed (sudo apt install gpiod), or use lock driver sim on a machine without GPIO', {
+        cause: v.error,
+      });
+    }
+    const version = parseGpiodVersion(v.stdout);
+    const find =
+      version === 1
+        ? spawnSync('gpiofind', [options.line], { encoding: 'utf8' })
+        : spawnSync('gpioinfo', [options.line], { encoding: 'utf8' });
+    const address = find.status === 0 ? parseLineAddress(find.stdout) : undefined;
+    if (!address) throw new LockError(`no GPIO line named ${options.line} on this machine: check lock.line (names look like GPIO17)`);
+    const lock = new GpiodLock(version, address, options, log);
+    await lock.lock();
+    log.info('relay line held', {
+      line: options.line,
+      chip: address.chip,
+      offset: address.offset,
+      libgpiod: `v${version}`,
+      activeLow: options.activeLow,
+    });
+    return lock;
+  }
+
+  async unlock(): Promise<void> {
+    await this.drive(1);
+  }
+
+  async lock(): Promise<void> {
+    await this.drive(0);
+  }
+
+  /** Drives inactive, then lets the holder go (shutdown). */
+  async close(): Promise<void> {
+    await this.lock();
+    await this.stopHolder();
+  }
+
+  private async drive(value: 0 | 1): Promise<void> {
+    if (this.holding === value && this.holder) return;
+    await this.stopHolder();
+    const stderr: string[] = [];
+    const child = spawn('gpioset', holdArgs(this.version, this.address, value, this.options.activeLow), {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const early = await Promise.race([exited, sleep(SETTLE_MS).then(() => 'running' as const)]);
+    if (early !== 'running') {
+      const why = stderr.join('').trim() || `exit code ${early}`;
+      if (value === 1) await this.lock().catch(() => {});
+      throw new LockError(`gpioset could not drive ${this.options.line} ${value ? 'active' : 'inactive'}: ${why}`);
+    }
+    this.holder = child;
+    this.holding = value;
+    void exited.then((code) => {
+      if (this.holder !== child || this.stopping) return;
+      this.holder = undefined;
+      this.holding = undefined;
+      this.log.error('gpioset exited unexpectedly: driving the relay inactive again', {
+        line: this.options.line,
+        code,
+        stderr: stderr.join('').trim(),
+      });
+      void this.lock().catch((err: unknown) => this.log.error('cannot drive the relay inactive', { error: String(err) }));
+    });
+  }
+
+  private async stopHolder(): Promise<void> {
+    const child = this.holder;
+    if (!child) return;
+    this.stopping = true;
+    try {
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.stdin?.end(this.version === 1 ? '\n' : 'exit\n');
+      const t = setTimeout(() => child.kill('SIGKILL'), 1000);
+      await gone;
+      clearTimeout(t);
+    } finally {
+      this.holder = undefined;
+      this.holding = undefined;
+      this.stopping = false;
+    }
+  }
+}
