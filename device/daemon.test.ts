@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetForTests } from '../test/datasets.js';
-import { fakeCameraEnv } from '../test/fakeCamera.js';
+import { FAKES_BIN, fakeCameraEnv } from '../test/fakeCamera.js';
 import { lfwFolder } from '../test/lfwFolders.js';
 import { CLI, runCli } from '../test/runCli.js';
 
@@ -33,7 +33,7 @@ describe.runIf(lfw && nuaa)('facelock run, end to end (real process, real photos
     const file = join(dir, `${name}.yaml`);
     writeFileSync(
       file,
-      `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\nlock: { simFile: ${lockFile(name)}, unlockMs: 500 }\n${extra}`,
+      `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\nlock: { driver: sim, simFile: ${lockFile(name)}, unlockMs: 500 }\n${extra}`,
     );
     return file;
   };
@@ -171,6 +171,41 @@ describe.runIf(lfw && nuaa)('facelock run, end to end (real process, real photos
     } finally {
       receiver.close();
     }
+  });
+
+  it('drives the GPIO relay active through gpioset on unlock (fake libgpiod v2 on PATH), and releases it within 1 s of SIGKILL', async () => {
+    const state = join(dir, 'gpio.jsonl');
+    const file = join(dir, 'gpio.yaml');
+    writeFileSync(
+      file,
+      `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\nlock: { driver: gpiod, line: GPIO17, unlockMs: 20000, maxUnlockMs: 30000 }\ncamera: { kind: replay, source: ${join(dir, 'laura-door')}, framerate: 5, loop: true }\n`,
+    );
+    const env = { ...process.env, PATH: `${FAKES_BIN}:${process.env.PATH ?? ''}`, FAKE_GPIOD_VERSION: '2', FAKE_GPIO_STATE: state };
+    const child = spawn(process.execPath, [CLI, 'run', '--config', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no unlock within 60 s:\n${out}`)), 60_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('decision outcome=unlock')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const lines = () =>
+      readFileSync(state, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { at: number; pid: number; value?: number; event: string });
+    const active = lines().find((e) => e.event === 'set' && e.value === 1);
+    expect(active).toBeDefined();
+    const killedAt = Date.now();
+    child.kill('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const released = lines().find((e) => e.event === 'release' && e.pid === active?.pid);
+    expect(released, 'the relay line is released').toBeDefined();
+    expect((released?.at ?? Number.POSITIVE_INFINITY) - killedAt).toBeLessThan(1000);
   });
 
   it('exits with a clear message and the door locked on a bad config, a foreign calibration, missing model files, a missing camera', async () => {

@@ -7,8 +7,8 @@ import type { FacelockConfig } from './config/configSchema.js';
 import { operatingThreshold } from './door/calibrationFile.js';
 import { DoorService } from './door/doorService.js';
 import { withinSchedule } from './door/schedule.js';
+import { createLock } from './lock/createLock.js';
 import { LockController } from './lock/lockController.js';
-import { SimLock } from './lock/simLock.js';
 import { buildDoorStages } from './pipeline/buildDoorStages.js';
 import { FrameFusion } from './pipeline/frameFusion.js';
 import { LockoutPolicy } from './pipeline/lockoutPolicy.js';
@@ -23,9 +23,15 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
   const log = createLogger({ level: config.logLevel, write: (line) => process.stdout.write(`${line}\n`) });
   const notify = createNotifier(process.env, log.child('systemd'));
   const lockLog = log.child('lock');
-  const lock = new LockController(new SimLock(lockLog, config.lock.simFile), config.lock, lockLog);
+  let driver: Awaited<ReturnType<typeof createLock>>;
+  try {
+    driver = await createLock(config.lock, lockLog);
+  } catch (err) {
+    log.error('cannot drive the lock: not starting, the relay stays unpowered (locked)', { error: describeError(err) });
+    return err instanceof FacelockError ? err.exitCode : ExitCode.lock;
+  }
+  const lock = new LockController(driver, config.lock, lockLog);
   await lock.close('start');
-  lockLog.warn('no GPIO driver configured: using the simulated lock, which records transitions only', { driver: config.lock.driver });
 
   const stop = new AbortController();
   const onSignal = (sig: string) => {
@@ -112,6 +118,7 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
     return err instanceof FacelockError ? err.exitCode : ExitCode.failure;
   } finally {
     await lock.close('shutdown');
+    await driver.close?.();
     store?.close();
     notify.close();
     process.off('uncaughtException', onFault);

@@ -23,6 +23,8 @@ export interface Lock {
   unlock(): Promise<void>;
   /** De-energise the relay (locked). Must be safe to call at any time, any number of times. */
   lock(): Promise<void>;
+  /** Drive inactive and let the hardware go (shutdown). */
+  close?(): Promise<void>;
 }
 
 /** Something that happened at the door's inputs (door contact, exit button, enclosure tamper switch). */

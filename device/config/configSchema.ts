@@ -65,7 +65,15 @@ export const configSchema = z.strictObject({
     .default({ k: 3, n: 5, windowMs: 3000, minAntispoof: 0.5 }),
   lock: z
     .strictObject({
-      driver: z.enum(['sim']).default('sim'),
+      /** auto: gpiod when the relay line exists on this machine, else the simulated lock (with a warning). */
+      driver: z.enum(['auto', 'gpiod', 'sim']).default('auto'),
+      /** The relay line by name, as the libgpiod tools know it (GPIO17 on a Pi header). */
+      line: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/)
+        .default('GPIO17'),
+      /** Relay boards that energise on a low level. */
+      activeLow: z.boolean().default(false),
       /** Where the simulated lock appends its transitions (JSON lines); default: the log only. */
       simFile: z.string().min(1).optional(),
       unlockMs: int(100, 30_000).default(3000),
@@ -76,7 +84,7 @@ export const configSchema = z.strictObject({
       lockoutMs: int(30_000, 3_600_000).default(30_000),
     })
     .refine((l) => l.unlockMs <= l.maxUnlockMs, { message: 'unlockMs must not exceed maxUnlockMs', path: ['unlockMs'] })
-    .default({ driver: 'sim', unlockMs: 3000, maxUnlockMs: 10_000, maxFailures: 5, lockoutMs: 30_000 }),
+    .default({ driver: 'auto', line: 'GPIO17', activeLow: false, unlockMs: 3000, maxUnlockMs: 10_000, maxFailures: 5, lockoutMs: 30_000 }),
   /** Optional weekly windows per user name; users not listed may enter at any time. */
   schedules: z
     .record(

@@ -16,7 +16,15 @@ describe('config', () => {
     const c = parseConfig({}, 'test');
     expect(c.camera).toEqual({ kind: 'rpicam', width: 640, height: 480, framerate: 15 });
     expect(c.decision).toMatchObject({ k: 3, n: 5, windowMs: 3000 });
-    expect(c.lock).toMatchObject({ driver: 'sim', unlockMs: 3000, maxUnlockMs: 10_000, maxFailures: 5, lockoutMs: 30_000 });
+    expect(c.lock).toMatchObject({
+      driver: 'auto',
+      line: 'GPIO17',
+      activeLow: false,
+      unlockMs: 3000,
+      maxUnlockMs: 10_000,
+      maxFailures: 5,
+      lockoutMs: 30_000,
+    });
     expect(Object.isFrozen(c)).toBe(true);
   });
 
