@@ -40,7 +40,10 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
   };
   const onFault = (err: unknown) => {
     log.error('fault: locking the door and exiting', { error: describeError(err) });
-    void lock.close('fault').finally(() => process.exit(ExitCode.failure));
+    void lock
+      .close('fault')
+      .catch(() => {}) // already logged; exiting releases the relay line either way
+      .finally(() => process.exit(ExitCode.failure));
   };
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));

@@ -39,9 +39,18 @@ export class LockController {
     this.unlocked = true;
     clearTimeout(this.pulse);
     clearTimeout(this.hardMax);
-    this.pulse = setTimeout(() => void this.close('pulse ended'), ms);
-    this.hardMax = setTimeout(() => void this.close('hard maximum reached'), this.options.maxUnlockMs);
+    this.pulse = setTimeout(() => this.closeFromTimer('pulse ended'), ms);
+    this.hardMax = setTimeout(() => this.closeFromTimer('hard maximum reached'), this.options.maxUnlockMs);
     return true;
+  }
+
+  /** A timer's lock: a failure is already logged by close(), and the hard-maximum timer (or the next one) retries. */
+  private closeFromTimer(reason: string): void {
+    this.close(reason).catch(() => {
+      if (reason !== 'hard maximum reached') return;
+      // the hard maximum failed too: keep trying every second until the relay answers
+      this.hardMax = setTimeout(() => this.closeFromTimer('hard maximum reached'), 1000);
+    });
   }
 
   /** Locks now (door contact closed, shutdown, fault). */
