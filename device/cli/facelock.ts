@@ -18,7 +18,7 @@ interface RootOptions {
 }
 
 const program = new Command('facelock')
-  .description('face-verification door lock: enroll users, compare and inspect faces')
+  .description('face-verification door lock: watch the door (run), enroll users, compare and inspect faces')
   .addOption(
     new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto').env('FACELOCK_BACKEND'),
   )
