@@ -209,6 +209,42 @@ describe.runIf(lfw && nuaa)('facelock run, end to end (real process, real photos
     expect((released?.at ?? Number.POSITIVE_INFINITY) - killedAt).toBeLessThan(1000);
   });
 
+  it('opens for the exit button and relocks as soon as the door contact closes (fake gpioset and gpiomon)', async () => {
+    const state = join(dir, 'inputs-gpio.jsonl');
+    const events = join(dir, 'inputs-events.txt');
+    // exit button pressed at 1.5 s; the door opens at 2.0 s and closes at 2.6 s (offsets 23 and 22, logical edges)
+    writeFileSync(events, ['1500 23 rising', '100 23 falling', '400 22 falling', '600 22 rising'].join('\n'));
+    const still = join(dir, 'inputs-still');
+    mkdirSync(still);
+    const frame = join(nuaa as string, 'ClientRaw', '0002', readdirSync(join(nuaa as string, 'ClientRaw', '0002')).sort()[0] as string);
+    for (let i = 0; i < 60; i++) symlinkSync(frame, join(still, `f${String(i).padStart(2, '0')}.jpg`));
+    const file = join(dir, 'inputs.yaml');
+    writeFileSync(
+      file,
+      `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\nlock: { driver: gpiod, line: GPIO17, unlockMs: 20000, maxUnlockMs: 30000 }\ninputs: { driver: gpiod, doorContact: GPIO22, exitButton: GPIO23 }\ncamera: { kind: replay, source: ${still}, framerate: 15 }\nmotion: { holdMs: 0 }\n`,
+    );
+    const env = {
+      ...process.env,
+      PATH: `${FAKES_BIN}:${process.env.PATH ?? ''}`,
+      FAKE_GPIOD_VERSION: '2',
+      FAKE_GPIO_STATE: state,
+      FAKE_GPIO_EVENTS: events,
+    };
+    const r = await runCli(['run', '--config', file], { env });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/exit button: unlocked/);
+    expect(r.stdout).toMatch(/door closed: relocked/);
+    const lines = readFileSync(state, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { at: number; value?: number; event: string });
+    const on = lines.find((e) => e.event === 'set' && e.value === 1);
+    const offAfter = lines.find((e) => e.event === 'set' && e.value === 0 && e.at > (on?.at ?? 0));
+    expect(on && offAfter).toBeTruthy();
+    expect((offAfter?.at ?? 0) - (on?.at ?? 0)).toBeLessThan(2000); // relocked by the contact, not by the 20 s pulse
+    expect(attempts().some((a) => a.outcome === 'unlock' && a.reason === 'exit_button')).toBe(true);
+  });
+
   it('exits with a clear message and the door locked on a bad config, a foreign calibration, missing model files, a missing camera', async () => {
     const bad = await runCli(['run', '--config', config('bad', 'decision: { k: 9, n: 4 }\nmotion: { width: 5 }\n')]);
     expect(bad.code).toBe(3);

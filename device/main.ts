@@ -6,8 +6,10 @@ import { createCamera } from './camera/createCamera.js';
 import type { FacelockConfig } from './config/configSchema.js';
 import { operatingThreshold } from './door/calibrationFile.js';
 import { DoorService } from './door/doorService.js';
+import { handleInputs } from './door/inputHandler.js';
 import { withinSchedule } from './door/schedule.js';
 import { createLock } from './lock/createLock.js';
+import { GpiomonInputs } from './lock/gpiod/gpiomonInputs.js';
 import { LockController } from './lock/lockController.js';
 import { buildDoorStages } from './pipeline/buildDoorStages.js';
 import { FrameFusion } from './pipeline/frameFusion.js';
@@ -104,7 +106,25 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       k: config.decision.k,
       n: config.decision.n,
     });
+    const inputsRun =
+      config.inputs.driver === 'gpiod'
+        ? handleInputs(
+            new GpiomonInputs({
+              activeLow: config.inputs.activeLow,
+              debounceMs: config.inputs.debounceMs,
+              ...(config.inputs.doorContact ? { doorContact: config.inputs.doorContact } : {}),
+              ...(config.inputs.exitButton ? { exitButton: config.inputs.exitButton } : {}),
+              ...(config.inputs.tamper ? { tamper: config.inputs.tamper } : {}),
+            }),
+            lock,
+            (a) => audit.record(a),
+            log.child('inputs'),
+            stop.signal,
+          )
+        : Promise.resolve();
     await service.run(stop.signal);
+    stop.abort();
+    await inputsRun;
     clearInterval(statusTimer);
     notify.stopping();
     const c = service.counters;

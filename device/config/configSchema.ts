@@ -85,6 +85,27 @@ export const configSchema = z.strictObject({
     })
     .refine((l) => l.unlockMs <= l.maxUnlockMs, { message: 'unlockMs must not exceed maxUnlockMs', path: ['unlockMs'] })
     .default({ driver: 'auto', line: 'GPIO17', activeLow: false, unlockMs: 3000, maxUnlockMs: 10_000, maxFailures: 5, lockoutMs: 30_000 }),
+  /** The door's inputs: door contact (relocks when it closes), exit button (opens), enclosure tamper switch. */
+  inputs: z
+    .strictObject({
+      driver: z.enum(['none', 'gpiod']).default('none'),
+      doorContact: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/)
+        .optional(),
+      exitButton: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/)
+        .optional(),
+      tamper: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/)
+        .optional(),
+      /** Switches to ground with pull-ups: active (closed, pressed) reads low. */
+      activeLow: z.boolean().default(true),
+      debounceMs: int(5, 1000).default(50),
+    })
+    .default({ driver: 'none', activeLow: true, debounceMs: 50 }),
   /** Optional weekly windows per user name; users not listed may enter at any time. */
   schedules: z
     .record(

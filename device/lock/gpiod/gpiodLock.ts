@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockError } from '../../../common/errors.js';
 import type { Logger } from '../../../common/logger.js';
 import type { Lock } from '../../ports.js';
-import { type GpiodVersion, holdArgs, type LineAddress, parseGpiodVersion, parseLineAddress } from './gpiodArgs.js';
+import { type GpiodVersion, holdArgs, type LineAddress } from './gpiodArgs.js';
+import { findLine, gpiodVersion } from './gpiodTools.js';
 
 export interface GpiodLockOptions {
   /** The relay line by name (`GPIO17`), never by number: the name is the same on Pi 4 and Pi 5. */
@@ -36,19 +37,8 @@ export class GpiodLock implements Lock {
 
   /** Detects the tools' version, finds the line by name and holds it inactive. */
   static async open(options: GpiodLockOptions, log: Logger): Promise<GpiodLock> {
-    const v = spawnSync('gpioset', ['--version'], { encoding: 'utf8' });
-    if (v.error || v.status !== 0) {
-      throw new LockError('gpioset is not installed (sudo apt install gpiod), or use lock driver sim on a machine without GPIO', {
-        cause: v.error,
-      });
-    }
-    const version = parseGpiodVersion(v.stdout);
-    const find =
-      version === 1
-        ? spawnSync('gpiofind', [options.line], { encoding: 'utf8' })
-        : spawnSync('gpioinfo', [options.line], { encoding: 'utf8' });
-    const address = find.status === 0 ? parseLineAddress(find.stdout) : undefined;
-    if (!address) throw new LockError(`no GPIO line named ${options.line} on this machine: check lock.line (names look like GPIO17)`);
+    const version = gpiodVersion();
+    const address = findLine(version, options.line, 'lock.line');
     const lock = new GpiodLock(version, address, options, log);
     await lock.lock();
     log.info('relay line held', {

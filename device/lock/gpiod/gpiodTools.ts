@@ -1,0 +1,22 @@
+import { spawnSync } from 'node:child_process';
+import { LockError } from '../../../common/errors.js';
+import { type GpiodVersion, type LineAddress, parseGpiodVersion, parseLineAddress } from './gpiodArgs.js';
+
+/** The generation of the installed libgpiod tools; a clear error when they are missing. */
+export function gpiodVersion(): GpiodVersion {
+  const v = spawnSync('gpioset', ['--version'], { encoding: 'utf8' });
+  if (v.error || v.status !== 0) {
+    throw new LockError('gpioset is not installed (sudo apt install gpiod), or use driver sim on a machine without GPIO', {
+      cause: v.error,
+    });
+  }
+  return parseGpiodVersion(v.stdout);
+}
+
+/** A line by name (GPIO17): `gpiofind` in v1, `gpioinfo NAME` in v2. Never by number. */
+export function findLine(version: GpiodVersion, name: string, what: string): LineAddress {
+  const r = version === 1 ? spawnSync('gpiofind', [name], { encoding: 'utf8' }) : spawnSync('gpioinfo', [name], { encoding: 'utf8' });
+  const address = r.status === 0 ? parseLineAddress(r.stdout) : undefined;
+  if (!address) throw new LockError(`no GPIO line named ${name} on this machine: check ${what} (names look like GPIO17)`);
+  return address;
+}
