@@ -2,7 +2,7 @@ import { ImageError } from '../common/errors.js';
 import type { Camera, Frame } from '../device/ports.js';
 import type { NewTemplate } from '../device/store/templateStore.js';
 import type { FaceEngine } from '../model/faceEngine.js';
-import { decodeImage } from '../model/image/decodeImage.js';
+import { CAMERA_DECODE_LIMITS, decodeImage } from '../model/image/decodeImage.js';
 import { measureQuality } from './faceQuality.js';
 import { POSE_BINS, POSE_PROMPTS, type PoseBin, poseBin } from './poseBins.js';
 import { checkEnrollmentFace, type QualityLimits, type RejectReason } from './qualityGates.js';
@@ -24,8 +24,6 @@ export interface GuideResult {
   readonly missing: string[];
   readonly frames: number;
 }
-
-const CAMERA_DECODE = { minSide: 32, maxPixels: 50_000_000, maxSide: 1280, strict: false } as const;
 
 /**
  * Guides a person in front of the camera through the pose bins (frontal, then slight turns left, right, up, down,
@@ -91,7 +89,7 @@ async function consider(
 ): Promise<string | undefined> {
   let image: Awaited<ReturnType<typeof decodeImage>>;
   try {
-    image = await decodeImage(frame.data, `camera frame ${frame.seq}`, CAMERA_DECODE);
+    image = await decodeImage(frame.data, `camera frame ${frame.seq}`, CAMERA_DECODE_LIMITS);
   } catch (err) {
     if (err instanceof ImageError) return undefined;
     throw err;

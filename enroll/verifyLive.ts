@@ -3,7 +3,7 @@ import type { Camera } from '../device/ports.js';
 import type { StoredTemplate } from '../device/store/templateStore.js';
 import { cosine } from '../model/embedder/embedder.js';
 import type { FaceEngine } from '../model/faceEngine.js';
-import { decodeImage } from '../model/image/decodeImage.js';
+import { CAMERA_DECODE_LIMITS, decodeImage } from '../model/image/decodeImage.js';
 
 export interface LiveVerifyResult {
   readonly frames: number;
@@ -29,12 +29,7 @@ export async function verifyLive(
     frames++;
     let image: Awaited<ReturnType<typeof decodeImage>>;
     try {
-      image = await decodeImage(frame.data, `camera frame ${frame.seq}`, {
-        minSide: 32,
-        maxPixels: 50_000_000,
-        maxSide: 1280,
-        strict: false,
-      });
+      image = await decodeImage(frame.data, `camera frame ${frame.seq}`, CAMERA_DECODE_LIMITS);
     } catch (err) {
       if (err instanceof ImageError) continue;
       throw err;

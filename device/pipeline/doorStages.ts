@@ -5,7 +5,7 @@ import { FRONTAL_PITCH } from '../../enroll/poseBins.js';
 import { cosine } from '../../model/embedder/embedder.js';
 import type { FaceEngine } from '../../model/faceEngine.js';
 import type { Face } from '../../model/faceTypes.js';
-import { decodeImage } from '../../model/image/decodeImage.js';
+import { CAMERA_DECODE_LIMITS, decodeImage } from '../../model/image/decodeImage.js';
 import type { RgbImage } from '../../model/image/rgbImage.js';
 import type { Frame } from '../ports.js';
 import type { MotionGate } from './motionGate.js';
@@ -41,8 +41,6 @@ export interface DoorLimits {
   readonly threshold: number;
 }
 
-const CAMERA_DECODE = { minSide: 32, maxPixels: 50_000_000, maxSide: 1280, strict: false } as const;
-
 /**
  * Motion gate on a grey thumbnail (JPEG shrink-on-load makes it a small fraction of a full decode). While the gate
  * sleeps, only every `idleEvery`-th frame is looked at.
@@ -71,7 +69,7 @@ export function decodeStage(): Stage<FrameContext> {
     name: 'decode',
     async run(c) {
       try {
-        c.image = await decodeImage(c.frame.data, `frame ${c.frame.seq}`, CAMERA_DECODE);
+        c.image = await decodeImage(c.frame.data, `frame ${c.frame.seq}`, CAMERA_DECODE_LIMITS);
         return undefined;
       } catch (err) {
         if (err instanceof ImageError) return 'no_face';

@@ -17,6 +17,9 @@ export interface DecodeLimits {
 
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { minSide: 32, maxPixels: 50_000_000, maxSide: 1280, strict: true };
 
+/** Camera frames: a frame with a minor JPEG warning is still looked at (the next one comes 66 ms later anyway). */
+export const CAMERA_DECODE_LIMITS: DecodeLimits = { ...DEFAULT_DECODE_LIMITS, strict: false };
+
 /** Reads an image file; every failure is an ImageError naming the file and what to do. */
 export async function decodeImageFile(file: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<RgbImage> {
   let bytes: Buffer;

@@ -9,7 +9,7 @@ import { buildDoorStages } from '../../device/pipeline/buildDoorStages.js';
 import type { DoorTemplate, FrameContext } from '../../device/pipeline/doorStages.js';
 import { runStages } from '../../device/pipeline/stageRunner.js';
 import type { FaceEngine } from '../../model/faceEngine.js';
-import { decodeImage } from '../../model/image/decodeImage.js';
+import { CAMERA_DECODE_LIMITS, decodeImage } from '../../model/image/decodeImage.js';
 import { projectRoot } from '../../model/packageFiles.js';
 import { summary } from './stats.js';
 
@@ -35,7 +35,7 @@ export async function loopLatency(engine: FaceEngine, files: readonly string[], 
       if (context.face) loop.push(performance.now() - t);
       if (!outcome.ok && outcome.reason === 'no_motion') continue;
       const t2 = performance.now();
-      await engine.analyze(await decodeImage(data, 'bench', { minSide: 32, maxPixels: 5e7, maxSide: 1280, strict: false }), {
+      await engine.analyze(await decodeImage(data, 'bench', CAMERA_DECODE_LIMITS), {
         maxFaces: 1,
         liveness: true,
       });
