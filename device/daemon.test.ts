@@ -1,71 +1,27 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DoorFixture } from '../test/daemonFixture.js';
 import { datasetForTests } from '../test/datasets.js';
-import { FAKES_BIN, fakeCameraEnv } from '../test/fakeCamera.js';
-import { lfwFolder } from '../test/lfwFolders.js';
-import { CLI, runCli } from '../test/runCli.js';
+import { runCli } from '../test/runCli.js';
 
 const lfw = datasetForTests('lfw', 'the daemon end to end on lfw-dev');
 const nuaa = datasetForTests('nuaa', 'the daemon against a NUAA printed-photo attack');
 
-interface Transition {
-  at: number;
-  state: 'locked' | 'unlocked';
-}
-
-describe.runIf(lfw && nuaa)('facelock run, end to end (real process, real photos, simulated lock)', () => {
+describe.runIf(lfw && nuaa)('facelock run, end to end: decisions (real process, real photos, simulated lock)', () => {
+  let f: DoorFixture;
   let dir: string;
   let base: string[];
-  const lockFile = (name: string) => join(dir, `${name}.lock.jsonl`);
-  const transitions = (name: string): Transition[] =>
-    existsSync(lockFile(name))
-      ? readFileSync(lockFile(name), 'utf8')
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l) as Transition)
-      : [];
-  /** Writes a config for this test's state, key and simulated lock file, with `extra` YAML appended. */
-  const config = (name: string, extra: string) => {
-    const file = join(dir, `${name}.yaml`);
-    writeFileSync(
-      file,
-      `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\nlock: { driver: sim, simFile: ${lockFile(name)}, unlockMs: 500 }\n${extra}`,
-    );
-    return file;
-  };
-  const attempts = () => {
-    const db = new Database(join(dir, 'state', 'facelock.db'), { readonly: true });
-    const rows = db.prepare('SELECT outcome, reason, user_id, score, timings FROM attempts ORDER BY id').all() as {
-      outcome: string;
-      reason: string | null;
-      user_id: number | null;
-      timings: string;
-    }[];
-    db.close();
-    return rows;
-  };
+  const config = (name: string, extra: string) => f.config(name, extra);
+  const transitions = (name: string) => f.transitions(name);
+  const attempts = () => f.attempts();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'facelock-daemon-'));
-    base = ['--state-dir', join(dir, 'state'), '--key-file', join(dir, 'key')];
-    expect((await runCli([...base, 'key', 'init'])).code).toBe(0);
-    const enrolled = await runCli([
-      ...base,
-      'enroll',
-      'add',
-      'laura',
-      '--images',
-      lfwFolder(lfw as string, join(dir, 'laura'), 'Laura_Bush', [1, 3, 5, 6, 9, 10, 11]),
-    ]);
-    expect(enrolled.code, enrolled.stderr).toBe(0);
-    lfwFolder(lfw as string, join(dir, 'laura-door'), 'Laura_Bush', [20, 21, 22, 23, 24, 25]);
-    lfwFolder(lfw as string, join(dir, 'impostor-door'), 'Jennifer_Capriati', [1, 2, 3, 4, 5, 6]);
+    f = await DoorFixture.create(lfw as string);
+    dir = f.dir;
+    base = f.base;
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => f.cleanup());
 
   it("opens for an enrolled person's other photos: a pulse on the lock, one decision line, one audit row", async () => {
     const r = await runCli([
@@ -106,10 +62,7 @@ describe.runIf(lfw && nuaa)('facelock run, end to end (real process, real photos
   });
 
   it('keeps the networks asleep on a static scene', async () => {
-    const still = join(dir, 'still');
-    mkdirSync(still);
-    const frame = join(nuaa as string, 'ClientRaw', '0001', readdirSync(join(nuaa as string, 'ClientRaw', '0001')).sort()[0] as string);
-    for (let i = 0; i < 40; i++) symlinkSync(frame, join(still, `f${String(i).padStart(2, '0')}.jpg`));
+    const still = f.stillScene(nuaa as string, 'still', '0001', 40);
     const r = await runCli([
       'run',
       '--config',
@@ -120,129 +73,6 @@ describe.runIf(lfw && nuaa)('facelock run, end to end (real process, real photos
     expect(runs('motion')).toBe(40);
     expect(runs('detect')).toBeLessThanOrEqual(1); // the first frame only
     expect(r.stdout).toMatch(/reason\.no_motion=39/);
-  });
-
-  it('runs with rpicam-vid spawned from PATH, survives a camera that dies and one that sends garbage, and locks on SIGTERM', async () => {
-    for (const mode of ['die-after:2', 'garbage']) {
-      const name = `rpicam-${mode.replace(':', '-')}`;
-      const file = config(name, 'camera: { kind: rpicam, framerate: 5 }\n');
-      const child = spawn(process.execPath, [CLI, 'run', '--config', file], {
-        env: fakeCameraEnv(join(dir, 'laura-door'), mode),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no unlock within 60 s (${mode}):\n${out}`)), 60_000);
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('decision outcome=unlock')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-      });
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(transitions(name).at(-1)?.state).toBe('locked');
-      if (mode.startsWith('die')) expect(out).toMatch(/camera process ended, restarting .*code=1/);
-    }
-  });
-
-  it('tells systemd it is ready, its status, and pings the watchdog while frames flow', async () => {
-    const { createRequire } = await import('node:module');
-    const { createSocket } = createRequire(import.meta.url)('unix-dgram') as {
-      createSocket(t: 'unix_dgram', cb: (msg: Buffer) => void): { bind(p: string): void; close(): void };
-    };
-    const socketPath = join(dir, 'notify.sock');
-    const messages: string[] = [];
-    const receiver = createSocket('unix_dgram', (msg) => messages.push(msg.toString()));
-    receiver.bind(socketPath);
-    try {
-      const env = { ...process.env, NOTIFY_SOCKET: socketPath, WATCHDOG_USEC: '300000' };
-      const r = await runCli(
-        ['run', '--config', config('notify', `camera: { kind: replay, source: ${join(dir, 'impostor-door')}, framerate: 4 }\n`)],
-        { env },
-      );
-      expect(r.code).toBe(0);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(messages[0]).toMatch(/^READY=1\nSTATUS=watching the door: 1 user\(s\) enrolled/);
-      expect(messages.filter((m) => m === 'WATCHDOG=1').length).toBeGreaterThanOrEqual(2);
-      expect(messages.at(-1)).toBe('STOPPING=1');
-    } finally {
-      receiver.close();
-    }
-  });
-
-  it('drives the GPIO relay active through gpioset on unlock (fake libgpiod v2 on PATH), and releases it within 1 s of SIGKILL', async () => {
-    const state = join(dir, 'gpio.jsonl');
-    const file = join(dir, 'gpio.yaml');
-    writeFileSync(
-      file,
-      `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\nlock: { driver: gpiod, line: GPIO17, unlockMs: 20000, maxUnlockMs: 30000 }\ncamera: { kind: replay, source: ${join(dir, 'laura-door')}, framerate: 5, loop: true }\n`,
-    );
-    const env = { ...process.env, PATH: `${FAKES_BIN}:${process.env.PATH ?? ''}`, FAKE_GPIOD_VERSION: '2', FAKE_GPIO_STATE: state };
-    const child = spawn(process.execPath, [CLI, 'run', '--config', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no unlock within 60 s:\n${out}`)), 60_000);
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('decision outcome=unlock')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    const lines = () =>
-      readFileSync(state, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { at: number; pid: number; value?: number; event: string });
-    const active = lines().find((e) => e.event === 'set' && e.value === 1);
-    expect(active).toBeDefined();
-    const killedAt = Date.now();
-    child.kill('SIGKILL');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const released = lines().find((e) => e.event === 'release' && e.pid === active?.pid);
-    expect(released, 'the relay line is released').toBeDefined();
-    expect((released?.at ?? Number.POSITIVE_INFINITY) - killedAt).toBeLessThan(1000);
-  });
-
-  it('opens for the exit button and relocks as soon as the door contact closes (fake gpioset and gpiomon)', async () => {
-    const state = join(dir, 'inputs-gpio.jsonl');
-    const events = join(dir, 'inputs-events.txt');
-    // exit button pressed at 1.5 s; the door opens at 2.0 s and closes at 2.6 s (offsets 23 and 22, logical edges)
-    writeFileSync(events, ['1500 23 rising', '100 23 falling', '400 22 falling', '600 22 rising'].join('\n'));
-    const still = join(dir, 'inputs-still');
-    mkdirSync(still);
-    const frame = join(nuaa as string, 'ClientRaw', '0002', readdirSync(join(nuaa as string, 'ClientRaw', '0002')).sort()[0] as string);
-    for (let i = 0; i < 60; i++) symlinkSync(frame, join(still, `f${String(i).padStart(2, '0')}.jpg`));
-    const file = join(dir, 'inputs.yaml');
-    writeFileSync(
-      file,
-      `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\nlock: { driver: gpiod, line: GPIO17, unlockMs: 20000, maxUnlockMs: 30000 }\ninputs: { driver: gpiod, doorContact: GPIO22, exitButton: GPIO23 }\ncamera: { kind: replay, source: ${still}, framerate: 15 }\nmotion: { holdMs: 0 }\n`,
-    );
-    const env = {
-      ...process.env,
-      PATH: `${FAKES_BIN}:${process.env.PATH ?? ''}`,
-      FAKE_GPIOD_VERSION: '2',
-      FAKE_GPIO_STATE: state,
-      FAKE_GPIO_EVENTS: events,
-    };
-    const r = await runCli(['run', '--config', file], { env });
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/exit button: unlocked/);
-    expect(r.stdout).toMatch(/door closed: relocked/);
-    const lines = readFileSync(state, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { at: number; value?: number; event: string });
-    const on = lines.find((e) => e.event === 'set' && e.value === 1);
-    const offAfter = lines.find((e) => e.event === 'set' && e.value === 0 && e.at > (on?.at ?? 0));
-    expect(on && offAfter).toBeTruthy();
-    expect((offAfter?.at ?? 0) - (on?.at ?? 0)).toBeLessThan(2000); // relocked by the contact, not by the 20 s pulse
-    expect(attempts().some((a) => a.outcome === 'unlock' && a.reason === 'exit_button')).toBe(true);
   });
 
   it('exits with a clear message and the door locked on a bad config, a foreign calibration, missing model files, a missing camera', async () => {

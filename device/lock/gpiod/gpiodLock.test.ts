@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LockError } from '../../../common/errors.js';
 import { createLogger, silentLogger } from '../../../common/logger.js';
 import { projectRoot } from '../../../model/packageFiles.js';
-import { FAKES_BIN } from '../../../test/fakeCamera.js';
+import { fakeGpioEnv } from '../../../test/fakeGpio.js';
 import { LockController } from '../lockController.js';
 import { GpiodLock } from './gpiodLock.js';
 
@@ -27,13 +27,7 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Puts the fake libgpiod tools first on PATH, as generation `version`, recording to a fresh state file. */
 function fakeGpio(version: 1 | 2, extra: Record<string, string> = {}): string {
   const state = join(mkdtempSync(join(tmpdir(), 'facelock-gpio-')), 'lines.jsonl');
-  process.env = {
-    ...saved,
-    PATH: `${FAKES_BIN}:${saved.PATH ?? ''}`,
-    FAKE_GPIOD_VERSION: String(version),
-    FAKE_GPIO_STATE: state,
-    ...extra,
-  };
+  process.env = fakeGpioEnv(version, { FAKE_GPIO_STATE: state, ...extra }, saved);
   return state;
 }
 const events = (state: string): LineEvent[] =>

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAKES_BIN } from '../../../test/fakeCamera.js';
+import { fakeGpioEnv } from '../../../test/fakeGpio.js';
 import type { InputEvent } from '../../ports.js';
 import { GpiomonInputs } from './gpiomonInputs.js';
 
@@ -14,13 +14,7 @@ afterEach(() => {
 function script(version: 1 | 2, lines: string, extra: Record<string, string> = {}) {
   const file = join(mkdtempSync(join(tmpdir(), 'facelock-gpiomon-')), 'events.txt');
   writeFileSync(file, lines);
-  process.env = {
-    ...saved,
-    PATH: `${FAKES_BIN}:${saved.PATH ?? ''}`,
-    FAKE_GPIOD_VERSION: String(version),
-    FAKE_GPIO_EVENTS: file,
-    ...extra,
-  };
+  process.env = fakeGpioEnv(version, { FAKE_GPIO_EVENTS: file, ...extra }, saved);
 }
 
 async function collect(inputs: GpiomonInputs, ms: number): Promise<{ kinds: InputEvent['kind'][]; error?: Error }> {

@@ -1,0 +1,104 @@
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DoorFixture, readJsonLines, runUntil } from '../test/daemonFixture.js';
+import { datasetForTests } from '../test/datasets.js';
+import { fakeCameraEnv } from '../test/fakeCamera.js';
+import { fakeGpioEnv } from '../test/fakeGpio.js';
+import { runCli } from '../test/runCli.js';
+
+const lfw = datasetForTests('lfw', 'the daemon with its hardware edges on lfw-dev');
+const nuaa = datasetForTests('nuaa', 'the daemon with its hardware edges on a NUAA still scene');
+
+interface LineEvent {
+  at: number;
+  pid: number;
+  value?: number;
+  event: string;
+}
+
+describe.runIf(lfw && nuaa)('facelock run, end to end: camera, GPIO and systemd through fakes on PATH', () => {
+  let f: DoorFixture;
+  beforeAll(async () => {
+    f = await DoorFixture.create(lfw as string);
+  });
+  afterAll(() => f.cleanup());
+  const gpiodLock = 'lock: { driver: gpiod, line: GPIO17, unlockMs: 20000, maxUnlockMs: 30000 }';
+
+  it('runs with rpicam-vid spawned from PATH, survives a camera that dies and one that sends garbage, and locks on SIGTERM', async () => {
+    for (const mode of ['die-after:2', 'garbage']) {
+      const name = `rpicam-${mode.replace(':', '-')}`;
+      const run = await runUntil(
+        f.config(name, 'camera: { kind: rpicam, framerate: 5 }\n'),
+        fakeCameraEnv(join(f.dir, 'laura-door'), mode),
+        'decision outcome=unlock',
+      );
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      expect(f.transitions(name).at(-1)?.state).toBe('locked');
+      if (mode.startsWith('die')) expect(run.output()).toMatch(/camera process ended, restarting .*code=1/);
+    }
+  });
+
+  it('tells systemd it is ready, its status, and pings the watchdog while frames flow', async () => {
+    const { createSocket } = createRequire(import.meta.url)('unix-dgram') as {
+      createSocket(t: 'unix_dgram', cb: (msg: Buffer) => void): { bind(p: string): void; close(): void };
+    };
+    const socketPath = join(f.dir, 'notify.sock');
+    const messages: string[] = [];
+    const receiver = createSocket('unix_dgram', (msg) => messages.push(msg.toString()));
+    receiver.bind(socketPath);
+    try {
+      const env = { ...process.env, NOTIFY_SOCKET: socketPath, WATCHDOG_USEC: '300000' };
+      const r = await runCli(
+        ['run', '--config', f.config('notify', `camera: { kind: replay, source: ${join(f.dir, 'impostor-door')}, framerate: 4 }\n`)],
+        { env },
+      );
+      expect(r.code).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(messages[0]).toMatch(/^READY=1\nSTATUS=watching the door: 1 user\(s\) enrolled/);
+      expect(messages.filter((m) => m === 'WATCHDOG=1').length).toBeGreaterThanOrEqual(2);
+      expect(messages.at(-1)).toBe('STOPPING=1');
+    } finally {
+      receiver.close();
+    }
+  });
+
+  it('drives the GPIO relay active through gpioset on unlock (fake libgpiod v2 on PATH), and releases it within 1 s of SIGKILL', async () => {
+    const state = join(f.dir, 'gpio.jsonl');
+    const file = f.config('gpio', `camera: { kind: replay, source: ${join(f.dir, 'laura-door')}, framerate: 5, loop: true }\n`, gpiodLock);
+    const run = await runUntil(file, fakeGpioEnv(2, { FAKE_GPIO_STATE: state }), 'decision outcome=unlock');
+    const active = readJsonLines<LineEvent>(state).find((e) => e.event === 'set' && e.value === 1);
+    expect(active).toBeDefined();
+    const killedAt = Date.now();
+    run.child.kill('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const released = readJsonLines<LineEvent>(state).find((e) => e.event === 'release' && e.pid === active?.pid);
+    expect(released, 'the relay line is released').toBeDefined();
+    expect((released?.at ?? Number.POSITIVE_INFINITY) - killedAt).toBeLessThan(1000);
+  });
+
+  it('opens for the exit button and relocks as soon as the door contact closes (fake gpioset and gpiomon)', async () => {
+    const state = join(f.dir, 'inputs-gpio.jsonl');
+    const events = join(f.dir, 'inputs-events.txt');
+    // exit button pressed at 1.5 s; the door opens at 2.0 s and closes at 2.6 s (offsets 23 and 22, logical edges)
+    writeFileSync(events, ['1500 23 rising', '100 23 falling', '400 22 falling', '600 22 rising'].join('\n'));
+    const still = f.stillScene(nuaa as string, 'inputs-still', '0002', 60);
+    const file = f.config(
+      'inputs',
+      `inputs: { driver: gpiod, doorContact: GPIO22, exitButton: GPIO23 }\ncamera: { kind: replay, source: ${still}, framerate: 15 }\nmotion: { holdMs: 0 }\n`,
+      gpiodLock,
+    );
+    const r = await runCli(['run', '--config', file], { env: fakeGpioEnv(2, { FAKE_GPIO_STATE: state, FAKE_GPIO_EVENTS: events }) });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/exit button: unlocked/);
+    expect(r.stdout).toMatch(/door closed: relocked/);
+    const lines = readJsonLines<LineEvent>(state);
+    const on = lines.find((e) => e.event === 'set' && e.value === 1);
+    const offAfter = lines.find((e) => e.event === 'set' && e.value === 0 && e.at > (on?.at ?? 0));
+    expect(on && offAfter).toBeTruthy();
+    expect((offAfter?.at ?? 0) - (on?.at ?? 0)).toBeLessThan(2000); // relocked by the contact, not by the 20 s pulse
+    expect(f.attempts().some((a) => a.outcome === 'unlock' && a.reason === 'exit_button')).toBe(true);
+  });
+});
