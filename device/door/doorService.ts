@@ -113,16 +113,17 @@ export class DoorService {
     this.approach = undefined;
     this.d.fusion.reset();
     if (!a) return;
+    const reason = outcome === 'unlock' ? null : (a.lastReason ?? 'too_few_frames');
     if (outcome === 'unlock') {
       this.d.lockout.recordSuccess();
       this.counters.unlocks++;
     } else {
-      this.d.lockout.recordFailure(now);
+      // an approach cut short while its frames matched is not a failed guess: it does not count towards a lockout
+      if (reason !== 'too_few_frames') this.d.lockout.recordFailure(now);
       this.counters.rejects++;
     }
     const timings = Object.fromEntries(Object.entries(a.timings).map(([k, v]) => [k, Math.round(median(v) * 10) / 10]));
     const face = a.last?.face;
-    const reason = outcome === 'unlock' ? null : (a.lastReason ?? 'no_match');
     this.d.log.info('decision', {
       outcome,
       user: outcome === 'unlock' ? (a.best?.userName ?? null) : null,

@@ -13,5 +13,7 @@ export type RejectReason =
   | 'occluded'
   | 'spoof'
   | 'no_match'
+  /** The approach ended (the person left, or the camera stopped) before k of n frames matched: its last frame did. */
+  | 'too_few_frames'
   | 'locked_out'
   | 'outside_schedule';

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../common/logger.js';
+import type { Face } from '../../model/faceTypes.js';
+import { LockController } from '../lock/lockController.js';
+import type { FrameContext } from '../pipeline/doorStages.js';
+import { FrameFusion } from '../pipeline/frameFusion.js';
+import { LockoutPolicy } from '../pipeline/lockoutPolicy.js';
+import type { RejectReason } from '../pipeline/rejectReason.js';
+import type { Stage } from '../pipeline/stageRunner.js';
+import type { Camera, Frame, Lock } from '../ports.js';
+import type { AttemptRecord } from '../store/auditLog.js';
+import { DoorService } from './doorService.js';
+
+/** What the scripted pipeline says about each frame: a matched user, or a reason to reject it. */
+type Script = ({ user: number } | { reason: RejectReason })[];
+
+function door(script: Script, opts: { frameMs?: number; unlockMs?: number } = {}) {
+  const frameMs = opts.frameMs ?? 100;
+  let clock = 0;
+  const camera: Camera = {
+    name: 'scripted',
+    async *frames() {
+      for (let seq = 0; seq < script.length; seq++) {
+        clock = seq * frameMs;
+        await new Promise((r) => setTimeout(r, 1));
+        yield { data: Buffer.from([seq]), timestamp: clock, seq } satisfies Frame;
+      }
+    },
+  };
+  const stage: Stage<FrameContext> = {
+    name: 'scripted',
+    async run(c) {
+      const step = script[c.frame.seq];
+      if (!step) throw new Error('no script for this frame');
+      if ('reason' in step && step.reason === 'no_face') return 'no_face';
+      c.face = { box: { x: 0, y: 0, width: 10, height: 10 }, pose: { yaw: 0, pitch: 0, roll: 0 } } as Face;
+      c.antispoof = 0.9;
+      if ('reason' in step) {
+        c.best = { userId: 1, userName: 'ann', score: 0.5 };
+        return step.reason;
+      }
+      c.best = { userId: step.user, userName: 'ann', score: 0.97 };
+      return undefined;
+    },
+  };
+  const states: string[] = [];
+  const lock: Lock = {
+    name: 'recording',
+    async unlock() {
+      states.push('unlocked');
+    },
+    async lock() {
+      states.push('locked');
+    },
+  };
+  const audit: AttemptRecord[] = [];
+  const lockout = new LockoutPolicy({ maxFailures: 2, lockoutMs: 60_000 });
+  const service = new DoorService({
+    camera,
+    stages: [stage],
+    fusion: new FrameFusion({ k: 3, n: 5, windowMs: 10_000 }),
+    lockout,
+    lock: new LockController(lock, { unlockMs: opts.unlockMs ?? 60_000, maxUnlockMs: 60_000 }, silentLogger),
+    audit: (a) => audit.push(a),
+    log: silentLogger,
+    now: () => clock,
+    approachGapMs: 1000,
+    minAntispoof: 0.5,
+    allowed: () => true,
+  });
+  return { service, states, audit, lockout };
+}
+
+describe('DoorService', () => {
+  it('opens after k matching frames and writes one audit row for the approach', async () => {
+    const d = door([{ reason: 'no_match' }, { user: 1 }, { user: 1 }, { user: 1 }]);
+    await d.service.run(new AbortController().signal);
+    expect(d.states).toEqual(['unlocked']);
+    expect(d.audit.map((a) => [a.outcome, a.reason, a.userId])).toEqual([['unlock', null, 1]]);
+  });
+
+  it('calls an approach that ends while its frames match too_few_frames, not no_match, and no failed guess', async () => {
+    const d = door([{ user: 1 }, { user: 1 }]);
+    await d.service.run(new AbortController().signal);
+    expect(d.states).toEqual([]);
+    expect(d.audit.map((a) => [a.outcome, a.reason])).toEqual([['reject', 'too_few_frames']]);
+    expect(d.lockout.consecutiveFailures).toBe(0);
+  });
+
+  it('counts approaches that end on a rejected frame towards the lockout, and evaluates nobody while locked out', async () => {
+    const gap: Script = Array(11).fill({ reason: 'no_face' }); // 1.1 s without a face ends an approach
+    const d = door([{ reason: 'no_match' }, ...gap, { reason: 'spoof' }, ...gap, { user: 1 }, { user: 1 }, { user: 1 }, { user: 1 }]);
+    await d.service.run(new AbortController().signal);
+    expect(d.states).toEqual([]);
+    expect(d.audit.map((a) => a.reason)).toEqual(['no_match', 'spoof', 'locked_out']);
+    expect(d.lockout.consecutiveFailures).toBe(3);
+  });
+});
