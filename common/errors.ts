@@ -35,7 +35,8 @@ export type ErrorCode =
   | 'enroll_rejected'
   | 'camera_unavailable'
   | 'config_invalid'
-  | 'lock_fault';
+  | 'lock_fault'
+  | 'usage';
 
 /** Base of every expected fault; `code` is a literal so callers can switch on it. */
 export class FacelockError extends Error {
@@ -88,6 +89,13 @@ export class StoreError extends FacelockError {
 export class EnrollError extends FacelockError {
   constructor(code: 'user_invalid' | 'user_exists' | 'user_unknown' | 'enroll_rejected', message: string) {
     super(code, message, ExitCode.refused);
+  }
+}
+
+/** A command given without what it needs (beyond what commander checks itself). */
+export class UsageError extends FacelockError {
+  constructor(message: string) {
+    super('usage', message, ExitCode.usage);
   }
 }
 

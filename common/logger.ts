@@ -27,11 +27,18 @@ export function formatLine(level: LogLevel, namespace: string, message: string, 
 }
 
 /** Writes one line per message to `write` (stdout for journald in the daemon, stderr in CLI commands). */
-export function createLogger(options: { level: LogLevel; write: (line: string) => void; namespace?: string }): Logger {
+export function createLogger(options: {
+  level: LogLevel;
+  write: (line: string) => void;
+  namespace?: string;
+  /** Called for every error, whatever the level: the daemon writes faults to the audit log through it. */
+  onError?: (namespace: string, message: string, fields?: LogFields) => void;
+}): Logger {
   const ns = options.namespace ?? 'facelock';
   const enabled = (level: LogLevel) => rank[level] >= rank[options.level];
   const emit = (level: LogLevel, message: string, fields?: LogFields) => {
     if (enabled(level)) options.write(formatLine(level, ns, message, fields));
+    if (level === 'error') options.onError?.(ns, message, fields);
   };
   return {
     debug: (message, fields) => {

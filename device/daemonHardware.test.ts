@@ -18,6 +18,16 @@ interface LineEvent {
   event: string;
 }
 
+/** The first recorded line event matching `match`, waiting up to 3 s (the fake gpioset is a Node script: slow to start on a busy machine). */
+async function lineEvent(state: string, match: (e: LineEvent) => boolean): Promise<LineEvent | undefined> {
+  for (let waited = 0; waited < 3000; waited += 50) {
+    const found = readJsonLines<LineEvent>(state).find(match);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
+}
+
 describe.runIf(lfw && nuaa)('facelock run, end to end: camera, GPIO and systemd through fakes on PATH', () => {
   let f: DoorFixture;
   beforeAll(async () => {
@@ -69,7 +79,7 @@ describe.runIf(lfw && nuaa)('facelock run, end to end: camera, GPIO and systemd 
     const state = join(f.dir, 'gpio.jsonl');
     const file = f.config('gpio', `camera: { kind: replay, source: ${join(f.dir, 'laura-door')}, framerate: 5, loop: true }\n`, gpiodLock);
     const run = await runUntil(file, fakeGpioEnv(2, { FAKE_GPIO_STATE: state }), 'decision outcome=unlock');
-    const active = readJsonLines<LineEvent>(state).find((e) => e.event === 'set' && e.value === 1);
+    const active = await lineEvent(state, (e) => e.event === 'set' && e.value === 1);
     expect(active).toBeDefined();
     const killedAt = Date.now();
     run.child.kill('SIGKILL');
@@ -77,6 +87,43 @@ describe.runIf(lfw && nuaa)('facelock run, end to end: camera, GPIO and systemd 
     const released = readJsonLines<LineEvent>(state).find((e) => e.event === 'release' && e.pid === active?.pid);
     expect(released, 'the relay line is released').toBeDefined();
     expect((released?.at ?? Number.POSITIVE_INFINITY) - killedAt).toBeLessThan(1000);
+  });
+
+  it('drives the relay inactive and writes the fault to the audit log when gpioset dies; releases it when the watchdog aborts the daemon', async () => {
+    const state = join(f.dir, 'gpio-fault.jsonl');
+    const file = f.config(
+      'gpio-fault',
+      `camera: { kind: replay, source: ${join(f.dir, 'laura-door')}, framerate: 5, loop: true }\n`,
+      gpiodLock,
+    );
+    const env = fakeGpioEnv(2, { FAKE_GPIO_STATE: state });
+    const run = await runUntil(file, env, 'decision outcome=unlock');
+    const active = await lineEvent(state, (e) => e.event === 'set' && e.value === 1);
+    if (!active) run.child.kill('SIGKILL');
+    expect(active).toBeDefined();
+    process.kill(active?.pid as number, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const after = readJsonLines<LineEvent>(state).filter((e) => e.at > (active?.at ?? 0) && e.event === 'set');
+    expect(after.at(-1)?.value, 'a new holder drives the line inactive').toBe(0);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(f.events()).toContainEqual(
+      expect.objectContaining({ kind: 'fault', source: 'facelock:lock', detail: expect.stringMatching(/gpioset exited unexpectedly/) }),
+    );
+    // systemd's watchdog ends a hung daemon with SIGABRT: the holder sees its stdin close and lets the line go
+    const started = Date.now();
+    const hung = await runUntil(file, env, 'decision outcome=unlock');
+    try {
+      const holder = await lineEvent(state, (e) => e.event === 'set' && e.value === 1 && e.at >= started);
+      expect(holder).toBeDefined();
+      const abortedAt = Date.now();
+      hung.child.kill('SIGABRT');
+      await hung.exited;
+      const released = await lineEvent(state, (e) => e.event === 'release' && e.pid === holder?.pid);
+      expect((released?.at ?? Number.POSITIVE_INFINITY) - abortedAt).toBeLessThan(1000);
+    } finally {
+      hung.child.kill('SIGKILL');
+    }
   });
 
   it('opens for the exit button and relocks as soon as the door contact closes (fake gpioset and gpiomon)', async () => {

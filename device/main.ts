@@ -4,7 +4,7 @@ import { tf } from '../model/backend.js';
 import { loadFaceEngine } from '../model/loadFaceEngine.js';
 import { createCamera } from './camera/createCamera.js';
 import type { FacelockConfig } from './config/configSchema.js';
-import { operatingThreshold } from './door/calibrationFile.js';
+import { loadOperatingCalibration } from './door/calibrationFile.js';
 import { DoorService } from './door/doorService.js';
 import { handleInputs } from './door/inputHandler.js';
 import { withinSchedule } from './door/schedule.js';
@@ -14,6 +14,7 @@ import { LockController } from './lock/lockController.js';
 import { buildDoorStages } from './pipeline/buildDoorStages.js';
 import { FrameFusion } from './pipeline/frameFusion.js';
 import { LockoutPolicy } from './pipeline/lockoutPolicy.js';
+import { FaultSink } from './store/faultSink.js';
 import { openTemplateStore } from './store/openStore.js';
 import { createNotifier } from './systemd/sdNotify.js';
 
@@ -22,7 +23,13 @@ import { createNotifier } from './systemd/sdNotify.js';
  * anything else starts and again on every way out (end of a recording, SIGTERM/SIGINT, a fault).
  */
 export async function runDaemon(config: Readonly<FacelockConfig>): Promise<number> {
-  const log = createLogger({ level: config.logLevel, write: (line) => process.stdout.write(`${line}\n`) });
+  // every error line is also a fault row in the audit log: kept in memory until the store is open, then written
+  const faults = new FaultSink();
+  const log = createLogger({
+    level: config.logLevel,
+    write: (line) => process.stdout.write(`${line}\n`),
+    onError: (source, message, fields) => faults.add(source, message, fields),
+  });
   const notify = createNotifier(process.env, log.child('systemd'));
   const lockLog = log.child('lock');
   let driver: Awaited<ReturnType<typeof createLock>>;
@@ -53,6 +60,7 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
   process.on('unhandledRejection', onFault);
 
   let store: ReturnType<typeof openTemplateStore> | undefined;
+  let result: number = ExitCode.failure;
   try {
     store = openTemplateStore({ stateDir: config.stateDir, keyFile: config.keyFile });
     const templates = store.templates().map((t) => ({ userId: t.userId, userName: t.userName, embedding: t.embedding }));
@@ -68,13 +76,18 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       },
       log.child('engine'),
     );
-    const threshold = operatingThreshold(
+    const calibration = loadOperatingCalibration(
       config.decision.calibrationFile,
       engine.embedderName,
       engine.info.modelHashes,
       log.child('decision'),
     );
+    const { threshold } = calibration;
     const audit = store.auditLog();
+    faults.attach(
+      (e) => audit.event(e),
+      (err) => process.stdout.write(`ERROR facelock: cannot write a fault to the audit log: ${describeError(err)}\n`),
+    );
     const service = new DoorService({
       camera: createCamera(config.camera, log),
       stages: buildDoorStages(engine, config, () => templates, threshold),
@@ -86,6 +99,7 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       now: () => Date.now(),
       approachGapMs: config.decision.windowMs,
       minAntispoof: config.decision.minAntispoof,
+      ...(calibration.probability ? { probability: calibration.probability } : {}),
       allowed: (userId, now) => withinSchedule(config.schedules[templates.find((t) => t.userId === userId)?.userName ?? ''], new Date(now)),
     });
     notify.ready(`watching the door: ${new Set(templates.map((t) => t.userId)).size} user(s) enrolled`);
@@ -135,18 +149,26 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       ...prefixed('reason', c.byReason),
       ...prefixed('runs', c.stageRuns),
     });
-    return ExitCode.ok;
+    result = ExitCode.ok;
   } catch (err) {
     log.error('cannot run: the door stays locked', { error: describeError(err) });
-    return err instanceof FacelockError ? err.exitCode : ExitCode.failure;
+    result = err instanceof FacelockError ? err.exitCode : ExitCode.failure;
   } finally {
-    await lock.close('shutdown');
-    await driver.close?.();
+    try {
+      await lock.close('shutdown');
+    } catch {
+      // logged (and written as a fault) by the controller; exiting releases the relay line, ExecStopPost drives it inactive
+      result = ExitCode.lock;
+    }
+    lock.dispose();
+    await driver.close?.().catch((err: unknown) => log.error('cannot release the relay driver', { error: describeError(err) }));
+    faults.detach();
     store?.close();
     notify.close();
     process.off('uncaughtException', onFault);
     process.off('unhandledRejection', onFault);
   }
+  return result;
 }
 
 function prefixed(prefix: string, counts: Record<string, number>): Record<string, number> {

@@ -41,6 +41,16 @@ export function engineModels(config: Pick<EngineConfig, 'embedder'>): ModelName[
   return ['blazeface', 'facemesh', config.embedder, 'antispoof', 'liveness'];
 }
 
+/** The sha256 of every model file of an engine with this config, by `package@version/path` (from the manifest). */
+export function engineModelHashes(config: Pick<EngineConfig, 'embedder'>): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  for (const name of engineModels(config)) {
+    const entry = MODELS[name];
+    for (const f of entry.files) hashes[`${entry.package}@${entry.version}/${f.path}`] = f.sha256;
+  }
+  return hashes;
+}
+
 /** Selects the backend, then loads every model file after checking its sha256 against the manifest. */
 export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise<LoadedEngine> {
   const started = performance.now();
@@ -67,11 +77,7 @@ export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise
     net.loadFromWeightMap(weights);
     embedder = new DlibResnetEmbedder(net);
   }
-  const hashes: Record<string, string> = {};
-  for (const name of engineModels(config)) {
-    const entry = MODELS[name];
-    for (const f of entry.files) hashes[`${entry.package}@${entry.version}/${f.path}`] = f.sha256;
-  }
+  const hashes = engineModelHashes(config);
   const engine = new FaceEngine(
     {
       detector: new BlazefaceDetector(model('blazeface'), { minScore: config.minDetectionScore, maxFaces: config.maxFaces, maxIou: 0.3 }),

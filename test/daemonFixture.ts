@@ -74,6 +74,17 @@ export class DoorFixture {
     return rows;
   }
 
+  events(): { kind: string; source: string; detail: string }[] {
+    const db = new Database(join(this.dir, 'state', 'facelock.db'), { readonly: true });
+    const rows = db.prepare('SELECT kind, source, detail FROM events ORDER BY id').all() as {
+      kind: string;
+      source: string;
+      detail: string;
+    }[];
+    db.close();
+    return rows;
+  }
+
   /** A folder of `count` links to the first frame of a NUAA live subject: a still scene. */
   stillScene(nuaa: string, name: string, subject: string, count: number): string {
     const dest = join(this.dir, name);

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { registerCalibrate } from '../../calibration/calibrateCommand.js';
+import { registerExperiments } from '../../calibration/experimentsCommand.js';
 import type { LogLevel } from '../../common/logger.js';
 import { registerEnroll } from '../../enroll/enrollCommands.js';
 import type { BackendChoice } from '../../model/backend.js';
@@ -18,7 +20,7 @@ interface RootOptions {
 }
 
 const program = new Command('facelock')
-  .description('face-verification door lock: watch the door (run), enroll users, compare and inspect faces')
+  .description('face-verification door lock: watch the door (run), enroll users, calibrate the threshold, compare and inspect faces')
   .addOption(
     new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto').env('FACELOCK_BACKEND'),
   )
@@ -50,5 +52,7 @@ registerInspect(program, context);
 registerEnroll(program, context);
 registerKey(program, context);
 registerRun(program, context);
+registerCalibrate(program, context);
+registerExperiments(program, context);
 
 await program.parseAsync(process.argv);

@@ -19,6 +19,9 @@ export function registerRun(program: Command, context: () => CliContext): void {
       await runCommand(ctx, async () =>
         runDaemon(loadConfigFile(opts.config ?? DEFAULT_CONFIG_FILE, { required: opts.config !== undefined })),
       );
+      // the daemon has locked the door and let its hardware go: nothing left (a retry timer, a stuck child) may keep
+      // a stopped daemon alive
+      process.exit(process.exitCode ?? 0);
     });
   program
     .command('config')

@@ -60,9 +60,11 @@ export const configSchema = z.strictObject({
       calibrationFile: z.string().min(1).optional(),
       /** Minimum shipped antispoof score per frame, until the trained liveness model lands. */
       minAntispoof: z.number().gte(0).lte(1).default(0.5),
+      /** The per-frame false accept rate `facelock calibrate` picks the threshold for. */
+      targetFar: z.number().gt(0).lt(1).default(1e-4),
     })
     .refine((d) => d.k <= d.n, { message: 'k must not exceed n', path: ['k'] })
-    .default({ k: 3, n: 5, windowMs: 3000, minAntispoof: 0.5 }),
+    .default({ k: 3, n: 5, windowMs: 3000, minAntispoof: 0.5, targetFar: 1e-4 }),
   lock: z
     .strictObject({
       /** auto: gpiod when the relay line exists on this machine, else the simulated lock (with a warning). */

@@ -1,36 +1,59 @@
 import { readFileSync } from 'node:fs';
+import type { ProbabilityModel } from '../../calibration/scoreCalibration.js';
 import { ConfigError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { defaultThreshold } from '../../model/defaultThresholds.js';
 
-/** The part of a calibration file the daemon reads: the threshold and the models it was measured for. */
-export interface Calibration {
+export const CALIBRATION_FORMAT = 'facelock-calibration/1';
+
+/** What `facelock calibrate` writes and the daemon reads. */
+export interface CalibrationFile {
+  readonly format: typeof CALIBRATION_FORMAT;
   readonly embedder: string;
+  /** Per-frame cosine threshold: accept when the score is above it. */
   readonly threshold: number;
+  readonly targetFar: number;
+  /** The fusion the door-level rates were simulated for. */
+  readonly fusion: { readonly k: number; readonly n: number };
+  /** Score -> probability of the same person (fitted on balanced pairs: prior 0.5). */
+  readonly probability: ProbabilityModel;
+  /** sha256 of every model file, by `package@version/path`: the daemon refuses the file for other models. */
   readonly modelHashes: Readonly<Record<string, string>>;
+  readonly data: { readonly dir: string; readonly listSha256: string; readonly manifestSha256: string; readonly split: string | null };
+  /** Measured on held-out folds with thresholds chosen on the others. */
+  readonly heldOut: { readonly tar: number; readonly far: number };
+  readonly door: { readonly far: number; readonly frr: number };
+  readonly createdAt: string;
+  readonly gitCommit: string;
+}
+
+/** The part of the calibration the daemon uses. */
+export interface OperatingCalibration {
+  readonly threshold: number;
+  readonly probability?: ProbabilityModel;
 }
 
 /**
  * The operating threshold: from the calibration file when configured (refused when made for other model files),
  * else the documented default with a warning.
  */
-export function operatingThreshold(
+export function loadOperatingCalibration(
   file: string | undefined,
   embedder: string,
   modelHashes: Readonly<Record<string, string>>,
   log: Logger,
-): number {
+): OperatingCalibration {
   if (!file) {
     const t = defaultThreshold(embedder);
     log.warn(
       'no calibration file: using the default threshold measured on lfw-dev (FAR 1e-4 per frame); run facelock calibrate for your camera',
       { threshold: t },
     );
-    return t;
+    return { threshold: t };
   }
-  let cal: Calibration;
+  let cal: Partial<CalibrationFile>;
   try {
-    cal = JSON.parse(readFileSync(file, 'utf8')) as Calibration;
+    cal = JSON.parse(readFileSync(file, 'utf8')) as Partial<CalibrationFile>;
   } catch (err) {
     throw new ConfigError(`calibration file ${file} cannot be read as JSON: ${(err as Error).message}`, { cause: err });
   }
@@ -45,6 +68,6 @@ export function operatingThreshold(
       `calibration file ${file} was made for other model files (${differing.join(', ')}): run facelock calibrate again for these models`,
     );
   }
-  log.info('calibration loaded', { file, threshold: cal.threshold });
-  return cal.threshold;
+  log.info('calibration loaded', { file, threshold: cal.threshold, targetFar: cal.targetFar, made: cal.createdAt });
+  return { threshold: cal.threshold, ...(cal.probability ? { probability: cal.probability } : {}) };
 }

@@ -1,3 +1,4 @@
+import { type ProbabilityModel, probability } from '../../calibration/scoreCalibration.js';
 import type { Logger } from '../../common/logger.js';
 import type { LockController } from '../lock/lockController.js';
 import type { FrameContext } from '../pipeline/doorStages.js';
@@ -21,6 +22,8 @@ export interface DoorServiceDeps {
   /** An approach ends when no face was seen for this long. */
   readonly approachGapMs: number;
   readonly minAntispoof: number;
+  /** Score calibration from the calibration file: the decision line then carries the match probability. */
+  readonly probability?: ProbabilityModel;
   /** Whether a user may enter now (their schedule); the door opens for nobody outside it. */
   readonly allowed: (userId: number, now: number) => boolean;
 }
@@ -129,6 +132,7 @@ export class DoorService {
       user: outcome === 'unlock' ? (a.best?.userName ?? null) : null,
       bestUser: a.best?.userName ?? null,
       score: a.best ? Math.round(a.best.score * 10000) / 10000 : null,
+      ...(this.d.probability && a.best ? { probability: Math.round(probability(this.d.probability, a.best.score) * 10000) / 10000 } : {}),
       antispoof: a.antispoof === undefined ? null : Math.round(a.antispoof * 1000) / 1000,
       reason,
       frames: a.frames,

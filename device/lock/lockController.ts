@@ -53,6 +53,12 @@ export class LockController {
     });
   }
 
+  /** Stops the pulse and hard-maximum timers (shutdown: the driver's close follows, and exiting releases the line). */
+  dispose(): void {
+    clearTimeout(this.pulse);
+    clearTimeout(this.hardMax);
+  }
+
   /** Locks now (door contact closed, shutdown, fault). */
   async close(reason: string): Promise<void> {
     clearTimeout(this.pulse);

@@ -16,10 +16,20 @@ export interface AttemptRecord {
   readonly contrast: number | null;
 }
 
-/** Appends attempts to the `attempts` table; every write is a committed, synced transaction (synchronous=FULL). */
+/** A fault or a door event (lock, camera, inputs, tamper): its kind, where it came from, and the log line's text. */
+export interface EventRecord {
+  readonly at: string;
+  readonly kind: 'fault' | 'event';
+  readonly source: string;
+  readonly detail: string;
+}
+
+/** Appends attempts and events; every write is a committed, synced transaction (synchronous=FULL). */
 export class AuditLog {
   private readonly insert;
+  private readonly insertEvent;
   constructor(db: Db) {
+    this.insertEvent = db.prepare('INSERT INTO events (at, kind, source, detail) VALUES (@at, @kind, @source, @detail)');
     this.insert = db.prepare(
       `INSERT INTO attempts (at, outcome, reason, user_id, score, liveness, timings, yaw, pitch, roll, luminance, contrast, occlusion)
        VALUES (@at, @outcome, @reason, @userId, @score, @liveness, @timings, @yaw, @pitch, @roll, @luminance, @contrast, NULL)`,
@@ -28,5 +38,9 @@ export class AuditLog {
 
   record(a: AttemptRecord): void {
     this.insert.run({ ...a, timings: JSON.stringify(a.timings) });
+  }
+
+  event(e: EventRecord): void {
+    this.insertEvent.run(e);
   }
 }

@@ -57,5 +57,15 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL,
     PRIMARY KEY (user_id, bin)
   ) STRICT;
+  `, // 2: faults and door events (lock, camera, inputs, tamper) beside the attempts: what happened, never a face
+  `
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    detail TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX events_at ON events(at);
   `,
 ];

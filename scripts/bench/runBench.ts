@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { allPairsScores, type LabelledEmbedding } from '../../calibration/allPairsScores.js';
+import { FaceApiPeer, PEER_NAME, peerSimilarity } from '../../calibration/faceApiPeer.js';
 import { rocAuc, tarAtFar } from '../../calibration/verificationMetrics.js';
 import { silentLogger } from '../../common/logger.js';
 import { cosine } from '../../model/embedder/embedder.js';
@@ -8,7 +9,6 @@ import { decodeImageFile } from '../../model/image/decodeImage.js';
 import { DEFAULT_ENGINE_CONFIG, type EmbedderName, loadFaceEngine } from '../../model/loadFaceEngine.js';
 import { latencyImages, lfwFoldImages } from './benchImages.js';
 import { idleCpu, loopLatency } from './benchLoop.js';
-import { FaceApiPeer, PEER_NAME, peerSimilarity } from './faceApiPeer.js';
 import { summary } from './stats.js';
 
 const { values: args } = parseArgs({

@@ -27,6 +27,7 @@ export class GpiodLock implements Lock {
   private holder: ChildProcess | undefined;
   private holding: 0 | 1 | undefined;
   private stopping = false;
+  private lastUnexpectedExit = 0;
 
   private constructor(
     private readonly version: GpiodVersion,
@@ -91,7 +92,13 @@ export class GpiodLock implements Lock {
         code,
         stderr: stderr.join('').trim(),
       });
-      void this.lock().catch((err: unknown) => this.log.error('cannot drive the relay inactive', { error: String(err) }));
+      // a holder that keeps dying is retried at most once a second, not in a tight loop
+      const now = Date.now();
+      const delay = now - this.lastUnexpectedExit < 1000 ? 1000 : 0;
+      this.lastUnexpectedExit = now;
+      void sleep(delay)
+        .then(() => (this.stopping || this.holder ? undefined : this.lock()))
+        .catch((err: unknown) => this.log.error('cannot drive the relay inactive', { error: String(err) }));
     });
   }
 

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { RgbImage } from '../../model/image/rgbImage.js';
-import { packageDir } from '../../model/packageFiles.js';
+import type { RgbImage } from '../model/image/rgbImage.js';
+import { packageDir } from '../model/packageFiles.js';
 
 /**
  * face-api.js (`@vladmandic/face-api`): tiny face detector + 68 landmarks + the dlib ResNet-34 recognition net,
@@ -48,6 +48,17 @@ export class FaceApiPeer {
 
   private options() {
     return new this.api.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 });
+  }
+
+  /** The descriptor of the face face-api's detectSingleFace picks, in one pass (no timing of the detector alone). */
+  async describe(image: RgbImage): Promise<Float32Array | undefined> {
+    const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+    try {
+      const result = await this.api.detectSingleFace(input, this.options()).withFaceLandmarks().withFaceDescriptor();
+      return result ? Float32Array.from(result.descriptor) : undefined;
+    } finally {
+      input.dispose();
+    }
   }
 
   async analyze(image: RgbImage): Promise<PeerResult> {

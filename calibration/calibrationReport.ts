@@ -1,0 +1,59 @@
+import type { LivenessResult } from './attackData.js';
+import type { VerificationReport } from './evaluateVerification.js';
+
+/** Everything one `facelock calibrate` run measured: written as JSON, rendered as HTML, summarised in the registry. */
+export interface CalibrationReport {
+  readonly tool: 'facelock calibrate';
+  readonly createdAt: string;
+  readonly gitCommit: string;
+  readonly seed: number;
+  readonly options: Readonly<Record<string, string | number | boolean | null>>;
+  readonly model: { readonly name: string; readonly description: string; readonly modelHash: string };
+  readonly data?: {
+    readonly dir: string;
+    readonly listSha256: string;
+    readonly manifestSha256: string;
+    readonly split: string | null;
+    readonly images: number;
+    readonly folds: readonly number[];
+  };
+  readonly timing: {
+    readonly wallSeconds: number;
+    readonly embedSeconds: number;
+    readonly workers: number;
+    readonly cachedImages: number;
+    readonly computedImages: number;
+  };
+  readonly verification?: VerificationReport;
+  readonly liveness?: LivenessResult & {
+    readonly dir: string;
+    readonly listSha256: string;
+    readonly manifestSha256: string;
+    readonly subjects: number;
+  };
+  readonly calibrationFile: string | null;
+}
+
+/** The headline numbers, flat: what the experiment registry keeps and `facelock experiments` compares. */
+export function headline(r: CalibrationReport): Record<string, number | null> {
+  const v = r.verification;
+  const tar = (f: string) => v?.pooled.tarAtFar[f]?.tar ?? null;
+  return {
+    eer: v?.pooled.eer ?? null,
+    auc: v?.pooled.auc ?? null,
+    'tar@1e-3': tar('0.001'),
+    'tar@1e-4': tar('0.0001'),
+    'tar@1e-5': tar('0.00001'),
+    kfoldAccuracy: v && v.kfoldAccuracy.folds.length > 0 ? v.kfoldAccuracy.mean : null,
+    heldOutTar: v && v.heldOutAtTarget.folds.length > 0 ? v.heldOutAtTarget.meanTar : null,
+    heldOutFar: v && v.heldOutAtTarget.folds.length > 0 ? v.heldOutAtTarget.meanFar : null,
+    threshold: v?.operating.threshold ?? null,
+    doorFar: v?.door.far ?? null,
+    doorFrr: v?.door.frr ?? null,
+    ece: v ? Math.min(v.probability.platt.heldOut.ece, v.probability.temperature.heldOut.ece) : null,
+    failedToEnrol: v?.failedToEnrol.length ?? null,
+    apcer: r.liveness?.apcer ?? null,
+    bpcer: r.liveness?.bpcer ?? null,
+    wallSeconds: r.timing.wallSeconds,
+  };
+}

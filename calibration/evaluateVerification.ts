@@ -1,0 +1,313 @@
+import { bootstrapIntervals, type Interval, weightedEer, weightedTarAtFar } from './bootstrap.js';
+import { type ConditionRow, conditionErrors, type ImageConditions, type ScoredPair } from './conditionAnalysis.js';
+import { type CurvePoint, errorCurve, scoreHistogram } from './curves.js';
+import { type DoorRates, simulateDoor } from './doorSimulation.js';
+import { concatScores, equalErrorRateOf, type FoldScores, heldOutAccuracy, heldOutAtFar, meanStd } from './kfold.js';
+import type { LfwDataset } from './lfwDataset.js';
+import { identityOf } from './lfwDataset.js';
+import {
+  fitPlatt,
+  fitTemperature,
+  type Prediction,
+  type ProbabilityModel,
+  predictions,
+  type ReliabilityBin,
+  reliability,
+} from './scoreCalibration.js';
+import { equalErrorRate, type OperatingPoint, rocAuc, sortedDescending, tarAtFarSorted } from './verificationMetrics.js';
+
+/** The FARs every report states TAR at. */
+export const REPORTED_FARS = [1e-2, 1e-3, 1e-4, 1e-5] as const;
+
+export interface ImageResult {
+  /** Path relative to the dataset. */
+  readonly path: string;
+  readonly embedding: Float32Array | undefined;
+  readonly conditions: ImageConditions | undefined;
+}
+
+export interface VerificationOptions {
+  readonly targetFar: number;
+  readonly k: number;
+  readonly n: number;
+  readonly seed: number;
+  readonly bootstrapReplicates: number;
+  readonly doorTemplates: number;
+  readonly doorImpostorApproaches: number;
+}
+
+export interface ErrorSummary {
+  readonly genuinePairs: number;
+  readonly impostorPairs: number;
+  readonly eer: number;
+  readonly eerThreshold: number;
+  readonly auc: number;
+  readonly tarAtFar: Readonly<Record<string, OperatingPoint>>;
+  readonly curve: readonly CurvePoint[];
+}
+
+export interface FoldReport extends ErrorSummary {
+  readonly fold: number;
+  readonly identities: number;
+  readonly images: number;
+  readonly noFace: number;
+}
+
+export interface ProbabilityReport {
+  readonly model: ProbabilityModel;
+  /** Judged on held-out folds: each fold's pairs scored by a model fitted on the other folds. */
+  readonly heldOut: { readonly ece: number; readonly nll: number; readonly bins: readonly ReliabilityBin[] };
+}
+
+export interface WorstPair {
+  readonly a: string;
+  readonly b: string;
+  readonly score: number;
+}
+
+export interface VerificationReport {
+  readonly folds: readonly FoldReport[];
+  readonly pooled: ErrorSummary & {
+    readonly histogram: { readonly lo: number; readonly hi: number; readonly genuine: number[]; readonly impostor: number[] };
+  };
+  readonly kfoldAccuracy: {
+    readonly mean: number;
+    readonly std: number;
+    readonly folds: readonly { fold: number; threshold: number; accuracy: number }[];
+  };
+  readonly heldOutAtTarget: {
+    readonly targetFar: number;
+    readonly meanTar: number;
+    readonly meanFar: number;
+    readonly folds: readonly { fold: number; threshold: number; tar: number; far: number }[];
+  };
+  readonly bootstrap: { readonly replicates: number; readonly seed: number; readonly intervals: Readonly<Record<string, Interval>> };
+  /** The threshold the calibration file carries: for the target FAR over all folds' impostor pairs. */
+  readonly operating: OperatingPoint & { readonly targetFar: number };
+  readonly door: DoorRates & { readonly k: number; readonly n: number; readonly templates: number };
+  readonly probability: { readonly chosen: ProbabilityModel; readonly platt: ProbabilityReport; readonly temperature: ProbabilityReport };
+  readonly conditions: readonly ConditionRow[];
+  readonly worst: { readonly genuine: readonly WorstPair[]; readonly impostor: readonly WorstPair[] };
+  readonly failedToEnrol: readonly string[];
+}
+
+function summarize(genuine: Float64Array, impostor: Float64Array): ErrorSummary {
+  const gen = sortedDescending(genuine);
+  const imp = sortedDescending(impostor);
+  const { eer, threshold } = equalErrorRate(gen, imp);
+  return {
+    genuinePairs: gen.length,
+    impostorPairs: imp.length,
+    eer,
+    eerThreshold: threshold,
+    auc: rocAuc(gen, imp),
+    tarAtFar: Object.fromEntries(REPORTED_FARS.map((f) => [String(f), tarAtFarSorted(gen, imp, f)])),
+    curve: errorCurve(gen, imp),
+  };
+}
+
+/** Keeps the `size` most extreme pairs seen (highest impostors, or lowest genuine when `lowest`). */
+class Extremes {
+  readonly items: { a: number; b: number; score: number }[] = [];
+  constructor(
+    private readonly size: number,
+    private readonly lowest: boolean,
+  ) {}
+  add(a: number, b: number, score: number): void {
+    const key = this.lowest ? -score : score;
+    const last = this.items.at(-1);
+    if (this.items.length >= this.size && last && key <= (this.lowest ? -last.score : last.score)) return;
+    this.items.push({ a, b, score });
+    this.items.sort((x, y) => (this.lowest ? x.score - y.score : y.score - x.score));
+    if (this.items.length > this.size) this.items.pop();
+  }
+}
+
+/**
+ * Everything the calibration report says about verification, from the images' embeddings: per fold and pooled error
+ * rates over ALL same- and cross-identity pairs of each fold (missed faces score -Infinity: rejects), the LFW 10-fold
+ * style accuracy on the official pairs, thresholds chosen on other folds and measured on the held-out one,
+ * bootstrap intervals, door-level rates under k-of-n fusion, score calibration and error analysis by condition.
+ */
+export function evaluateVerification(
+  dataset: LfwDataset,
+  images: ReadonlyMap<string, ImageResult>,
+  similarity: (a: Float32Array, b: Float32Array) => number,
+  o: VerificationOptions,
+): VerificationReport {
+  const foldScores: FoldScores[] = [];
+  const foldReports: FoldReport[] = [];
+  const worstGenuine = new Extremes(10, true);
+  const worstImpostor = new Extremes(10, false);
+  const allImages: ImageResult[] = [];
+  for (const fold of dataset.folds) {
+    const items = fold.images.map((p) => images.get(p) as ImageResult);
+    const offset = allImages.length;
+    allImages.push(...items);
+    const gen: number[] = [];
+    const imp: number[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const a = items[i] as ImageResult;
+      const idA = identityOf(a.path);
+      for (let j = i + 1; j < items.length; j++) {
+        const b = items[j] as ImageResult;
+        const s = a.embedding && b.embedding ? similarity(a.embedding, b.embedding) : Number.NEGATIVE_INFINITY;
+        const same = idA === identityOf(b.path);
+        if (same) {
+          gen.push(s);
+          worstGenuine.add(offset + i, offset + j, s);
+        } else {
+          imp.push(s);
+          if (Number.isFinite(s)) worstImpostor.add(offset + i, offset + j, s);
+        }
+      }
+    }
+    const pairScore = (p: { a: string; b: string }) => {
+      const ea = images.get(p.a)?.embedding;
+      const eb = images.get(p.b)?.embedding;
+      return ea && eb ? similarity(ea, eb) : Number.NEGATIVE_INFINITY;
+    };
+    const scores: FoldScores = {
+      fold: fold.fold,
+      pairGenuine: Float64Array.from(fold.pairs.filter((p) => p.same).map(pairScore)),
+      pairImpostor: Float64Array.from(fold.pairs.filter((p) => !p.same).map(pairScore)),
+      genuine: Float64Array.from(gen),
+      impostor: Float64Array.from(imp),
+    };
+    foldScores.push(scores);
+    foldReports.push({
+      fold: fold.fold,
+      identities: fold.identities.length,
+      images: items.length,
+      noFace: items.filter((it) => !it.embedding).length,
+      ...summarize(scores.genuine, scores.impostor),
+    });
+  }
+  const genuine = concatScores(foldScores.map((f) => f.genuine));
+  const impostor = concatScores(foldScores.map((f) => f.impostor));
+  const pooledSummary = summarize(genuine, impostor);
+  const genDesc = sortedDescending(genuine);
+  const impDesc = sortedDescending(impostor);
+  const operating = { ...tarAtFarSorted(genDesc, impDesc, o.targetFar), targetFar: o.targetFar };
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const a of [genuine, impostor])
+    for (const v of a)
+      if (Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+
+  const multiFold = foldScores.length >= 2;
+  const accuracy = multiFold ? heldOutAccuracy(foldScores) : [];
+  const atTarget = multiFold ? heldOutAtFar(foldScores, o.targetFar) : [];
+  const acc = meanStd(accuracy.map((a) => a.value));
+
+  const intervals = bootstrapIntervals(
+    genDesc,
+    impDesc,
+    {
+      eer: weightedEer,
+      ...Object.fromEntries(
+        [1e-3, 1e-4].map((f) => [
+          `tar@${f}`,
+          (g: Parameters<typeof weightedEer>[0], i: Parameters<typeof weightedEer>[1]) => weightedTarAtFar(g, i, f),
+        ]),
+      ),
+    },
+    { replicates: o.bootstrapReplicates, seed: o.seed },
+  );
+
+  // score calibration, cross-fitted: each fold's official pairs are predicted by a model fitted on the other folds
+  const fitModel = (method: 'platt' | 'temperature', folds: readonly FoldScores[]): ProbabilityModel => {
+    const g = concatScores(folds.map((f) => f.pairGenuine));
+    const i = concatScores(folds.map((f) => f.pairImpostor));
+    return method === 'platt' ? fitPlatt(g, i) : fitTemperature(g, i, equalErrorRateOf(g, i));
+  };
+  const probabilityReport = (method: 'platt' | 'temperature'): ProbabilityReport => {
+    const held: Prediction[] = multiFold
+      ? foldScores.flatMap((f) =>
+          predictions(
+            fitModel(
+              method,
+              foldScores.filter((x) => x !== f),
+            ),
+            f.pairGenuine,
+            f.pairImpostor,
+          ),
+        )
+      : [];
+    return { model: fitModel(method, foldScores), heldOut: reliability(held) };
+  };
+  const platt = probabilityReport('platt');
+  const temperature = probabilityReport('temperature');
+
+  // door-level rates: every identity of the data with its images in order, at the operating threshold
+  const byIdentity = new Map<string, (Float32Array | undefined)[]>();
+  for (const it of allImages) byIdentity.set(identityOf(it.path), [...(byIdentity.get(identityOf(it.path)) ?? []), it.embedding]);
+  const door = simulateDoor(
+    [...byIdentity].map(([identity, embeddings]) => ({ identity, embeddings })),
+    similarity,
+    {
+      threshold: operating.threshold,
+      k: o.k,
+      n: o.n,
+      templates: o.doorTemplates,
+      impostorApproaches: o.doorImpostorApproaches,
+      seed: o.seed,
+    },
+  );
+
+  const name = (i: number) => allImages[i]?.path ?? '?';
+  return {
+    folds: foldReports,
+    pooled: {
+      ...pooledSummary,
+      histogram: { lo, hi, genuine: scoreHistogram(genuine, lo, hi), impostor: scoreHistogram(impostor, lo, hi) },
+    },
+    kfoldAccuracy: { ...acc, folds: accuracy.map((a) => ({ fold: a.fold, threshold: a.threshold, accuracy: a.value })) },
+    heldOutAtTarget: {
+      targetFar: o.targetFar,
+      meanTar: meanStd(atTarget.map((a) => a.tar)).mean,
+      meanFar: meanStd(atTarget.map((a) => a.far)).mean,
+      folds: atTarget,
+    },
+    bootstrap: { replicates: o.bootstrapReplicates, seed: o.seed, intervals },
+    operating,
+    door: { ...door, k: o.k, n: o.n, templates: o.doorTemplates },
+    probability: { chosen: platt.heldOut.ece <= temperature.heldOut.ece ? platt.model : temperature.model, platt, temperature },
+    conditions: conditionErrors(
+      allImages.map((it) => it.conditions),
+      scoredPairsOf(dataset, allImages, similarity),
+      operating.threshold,
+    ),
+    worst: {
+      genuine: worstGenuine.items.map((p) => ({ a: name(p.a), b: name(p.b), score: p.score })),
+      impostor: worstImpostor.items.map((p) => ({ a: name(p.a), b: name(p.b), score: p.score })),
+    },
+    failedToEnrol: allImages.filter((it) => !it.embedding).map((it) => it.path),
+  };
+}
+
+/** Every scored pair of every fold, again (recomputed rather than kept: millions of pairs). */
+function* scoredPairsOf(
+  dataset: LfwDataset,
+  all: readonly ImageResult[],
+  similarity: (a: Float32Array, b: Float32Array) => number,
+): Generator<ScoredPair> {
+  let offset = 0;
+  for (const fold of dataset.folds) {
+    const n = fold.images.length;
+    for (let i = 0; i < n; i++) {
+      const a = all[offset + i];
+      if (!a?.embedding) continue;
+      const idA = identityOf(a.path);
+      for (let j = i + 1; j < n; j++) {
+        const b = all[offset + j];
+        if (!b?.embedding) continue;
+        yield { a: offset + i, b: offset + j, score: similarity(a.embedding, b.embedding), same: idA === identityOf(b.path) };
+      }
+    }
+    offset += n;
+  }
+}

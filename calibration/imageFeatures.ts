@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { silentLogger } from '../common/logger.js';
+import { measureQuality } from '../enroll/faceQuality.js';
+import { type BackendChoice, selectBackend } from '../model/backend.js';
+import { cosine } from '../model/embedder/embedder.js';
+import type { FaceEngine } from '../model/faceEngine.js';
+import { decodeImage } from '../model/image/decodeImage.js';
+import { type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
+import { packageDir } from '../model/packageFiles.js';
+import type { ImageConditions } from './conditionAnalysis.js';
+import { FaceApiPeer, PEER_NAME, peerSimilarity } from './faceApiPeer.js';
+
+/** What calibration needs from one image. Embeddings stay in memory or in the encrypted cache, never in a report. */
+export interface ImageFeatures {
+  readonly found: boolean;
+  readonly embedding?: Float32Array;
+  readonly conditions?: ImageConditions;
+  /** Shipped antispoof score (higher = real), when asked for. */
+  readonly antispoof?: number;
+  /** Why the image could not be used (unreadable), when it could not. */
+  readonly error?: string;
+}
+
+/** The networks under evaluation: facelock's engine, or face-api.js as the peer to beat. */
+export type EvaluatedModel = 'facelock' | 'face-api';
+
+export interface FeatureExtractor {
+  readonly model: EvaluatedModel;
+  readonly description: string;
+  /** sha256 over every model file used: the cache key and the registry's model hash. */
+  readonly modelHash: string;
+  features(bytes: Buffer, name: string, withLiveness: boolean): Promise<ImageFeatures>;
+}
+
+export function similarityOf(model: EvaluatedModel): (a: Float32Array, b: Float32Array) => number {
+  return model === 'facelock' ? cosine : peerSimilarity;
+}
+
+export function hashOfHashes(hashes: Readonly<Record<string, string>>): string {
+  const h = createHash('sha256');
+  for (const k of Object.keys(hashes).sort()) h.update(`${k} ${hashes[k]}\n`);
+  return h.digest('hex');
+}
+
+export function facelockExtractor(engine: FaceEngine): FeatureExtractor {
+  return {
+    model: 'facelock',
+    description: `facelock ${engine.embedderName}`,
+    modelHash: hashOfHashes(engine.info.modelHashes),
+    async features(bytes, name, withLiveness) {
+      let image: Awaited<ReturnType<typeof decodeImage>>;
+      try {
+        image = await decodeImage(bytes, name);
+      } catch (err) {
+        return { found: false, error: (err as Error).message };
+      }
+      const { faces } = await engine.analyze(image, { maxFaces: 1, liveness: withLiveness });
+      const face = faces[0];
+      if (!face?.embedding) return { found: false };
+      const q = measureQuality(engine.alignedCrop(image, face, 112));
+      return {
+        found: true,
+        embedding: face.embedding,
+        conditions: { yaw: face.pose.yaw, pitch: face.pose.pitch, luminance: q.luminance, contrast: q.contrast, meshScore: face.meshScore },
+        ...(face.antispoof === undefined ? {} : { antispoof: face.antispoof }),
+      };
+    },
+  };
+}
+
+function faceApiModelHashes(): Record<string, string> {
+  const dir = join(packageDir('@vladmandic/face-api'), 'model');
+  const hashes: Record<string, string> = {};
+  for (const f of readdirSync(dir).filter((n) => /^(tiny_face_detector|face_landmark_68|face_recognition)_model/.test(n)))
+    hashes[`@vladmandic/face-api/model/${f}`] = createHash('sha256')
+      .update(readFileSync(join(dir, f)))
+      .digest('hex');
+  return hashes;
+}
+
+/** The model hash of an evaluated model, without loading it (the cache is looked up before any worker starts). */
+export function modelHashOf(model: EvaluatedModel, embedder: EmbedderName): string {
+  return hashOfHashes(model === 'facelock' ? engineModelHashes({ embedder }) : faceApiModelHashes());
+}
+
+/** face-api.js as shipped: its own detector, landmarks and 128-d descriptor (no pose, no liveness). */
+export async function faceApiExtractor(backend: BackendChoice): Promise<FeatureExtractor> {
+  await selectBackend(backend, silentLogger);
+  const peer = await FaceApiPeer.load();
+  return {
+    model: 'face-api',
+    description: PEER_NAME,
+    modelHash: hashOfHashes(faceApiModelHashes()),
+    async features(bytes, name) {
+      let image: Awaited<ReturnType<typeof decodeImage>>;
+      try {
+        image = await decodeImage(bytes, name);
+      } catch (err) {
+        return { found: false, error: (err as Error).message };
+      }
+      const descriptor = await peer.describe(image);
+      return descriptor ? { found: true, embedding: descriptor } : { found: false };
+    },
+  };
+}

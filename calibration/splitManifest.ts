@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatasetError } from '../common/errors.js';
+import { projectRoot } from '../model/packageFiles.js';
+
+/**
+ * The evaluation contract: which images make up each part of a dataset, frozen with hashes, so every run (and every
+ * teammate) evaluates on the same split and a changed file is noticed. Identity names and hashes only, no pixels.
+ */
+export interface SplitManifest {
+  readonly dataset: string;
+  /** sha256 of the list file(s) that define the dataset (pairs.txt, or NUAA's two lists). */
+  readonly listSha256: string;
+  readonly parts: readonly SplitPart[];
+}
+
+export interface SplitPart {
+  readonly name: string;
+  readonly identities: readonly string[];
+  readonly images: number;
+  /** sha256 over `relative/path sha256\n` of every image of the part, sorted by path. */
+  readonly sha256: string;
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The hash of a part: every image's path and content. */
+export function partHash(paths: readonly string[], imageHashes: readonly string[]): string {
+  const lines = paths.map((p, i) => `${p} ${imageHashes[i]}\n`).sort();
+  return sha256(lines.join(''));
+}
+
+export function splitsDir(): string {
+  return join(projectRoot(), 'calibration', 'splits');
+}
+
+/** The frozen manifest whose list hash is this one, if any. */
+export function findSplit(listSha256: string, dir = splitsDir()): { file: string; manifest: SplitManifest } | undefined {
+  if (!existsSync(dir)) return undefined;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    const manifest = JSON.parse(readFileSync(join(dir, name), 'utf8')) as SplitManifest;
+    if (manifest.listSha256 === listSha256) return { file: join(dir, name), manifest };
+  }
+  return undefined;
+}
+
+/** Refuses data that differs from its frozen split, naming the part that changed. */
+export function checkSplit(frozen: { file: string; manifest: SplitManifest }, parts: readonly SplitPart[]): void {
+  const problems: string[] = [];
+  for (const part of parts) {
+    const f = frozen.manifest.parts.find((p) => p.name === part.name);
+    if (!f) problems.push(`${part.name} is not in the frozen split`);
+    else if (f.sha256 !== part.sha256 || f.images !== part.images)
+      problems.push(
+        `${part.name}: ${part.images} images with hash ${part.sha256.slice(0, 12)}, frozen ${f.images} with ${f.sha256.slice(0, 12)}`,
+      );
+  }
+  if (problems.length > 0) {
+    throw new DatasetError(
+      `the data differs from the frozen split ${frozen.file}:\n${problems.join('\n')}\nrestore the dataset (the numbers would not be comparable), or evaluate on a copy with its own pairs.txt`,
+    );
+  }
+}
+
+/** The hash of every file, read from disk. */
+export function fileHashes(files: readonly string[]): string[] {
+  return files.map((f) => sha256(readFileSync(f)));
+}

@@ -1,0 +1,32 @@
+/**
+ * Writes the frozen split manifests of the shared datasets to calibration/splits/: LFW folds (identity-disjoint)
+ * and NUAA subjects split into train and dev. Run once when the data is added; calibrate then refuses data that
+ * differs. Usage: npm run build && node dist/scripts/freezeSplits.js
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readAttackDataset } from '../calibration/attackData.js';
+import { readLfwDataset } from '../calibration/lfwDataset.js';
+import { lfwSplitParts, nuaaParts } from '../calibration/runCalibration.js';
+import { fileHashes, type SplitManifest, sha256, splitsDir } from '../calibration/splitManifest.js';
+import { datasetDir } from '../common/datasets.js';
+
+const lfw = datasetDir('lfw');
+const nuaa = datasetDir('nuaa');
+if (!lfw || !nuaa) throw new Error('the shared datasets are not on this machine (FACELOCK_DATASETS)');
+const dataset = readLfwDataset(lfw);
+const lfwManifest: SplitManifest = {
+  dataset: 'lfw-dev',
+  listSha256: sha256(readFileSync(join(lfw, 'pairs.txt'))),
+  parts: lfwSplitParts(dataset, fileHashes(dataset.folds.flatMap((f) => f.images.map((p) => join(lfw, p))))),
+};
+const presentations = readAttackDataset(nuaa);
+const nuaaManifest: SplitManifest = {
+  dataset: 'nuaa-train',
+  listSha256: sha256(['client_train_raw.txt', 'imposter_train_raw.txt'].map((f) => readFileSync(join(nuaa, f), 'utf8')).join('\n')),
+  parts: nuaaParts(presentations, nuaa, fileHashes(presentations.map((p) => p.file))),
+};
+for (const m of [lfwManifest, nuaaManifest]) {
+  writeFileSync(join(splitsDir(), `${m.dataset}.json`), `${JSON.stringify(m, null, 1)}\n`);
+  process.stdout.write(`${m.dataset}: ${m.parts.map((p) => `${p.name} ${p.identities.length} ids ${p.images} images`).join(', ')}\n`);
+}
