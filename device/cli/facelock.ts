@@ -9,6 +9,7 @@ import { type CliContext, createCliContext } from './cliContext.js';
 import { registerCompare } from './compareCommand.js';
 import { registerInspect } from './inspectCommand.js';
 import { registerKey } from './keyCommand.js';
+import { registerLock } from './lockCommand.js';
 import { registerRun } from './runCommand.js';
 
 interface RootOptions {
@@ -51,6 +52,7 @@ registerCompare(program, context);
 registerInspect(program, context);
 registerEnroll(program, context);
 registerKey(program, context);
+registerLock(program, context);
 registerRun(program, context);
 registerCalibrate(program, context);
 registerExperiments(program, context);

@@ -67,8 +67,11 @@ export const configSchema = z.strictObject({
     .default({ k: 3, n: 5, windowMs: 3000, minAntispoof: 0.5, targetFar: 1e-4 }),
   lock: z
     .strictObject({
-      /** auto: gpiod when the relay line exists on this machine, else the simulated lock (with a warning). */
-      driver: z.enum(['auto', 'gpiod', 'sim']).default('auto'),
+      /**
+       * auto: gpiod when the relay line exists on this machine, else the simulated lock (with a warning). sysfs: the
+       * deprecated /sys/class/gpio interface, for kernels without the character device tools (not released on a crash).
+       */
+      driver: z.enum(['auto', 'gpiod', 'sysfs', 'sim']).default('auto'),
       /** The relay line by name, as the libgpiod tools know it (GPIO17 on a Pi header). */
       line: z
         .string()
@@ -76,6 +79,8 @@ export const configSchema = z.strictObject({
         .default('GPIO17'),
       /** Relay boards that energise on a low level. */
       activeLow: z.boolean().default(false),
+      /** The sysfs GPIO folder (sysfs driver). */
+      sysfsRoot: z.string().min(1).default('/sys/class/gpio'),
       /** Where the simulated lock appends its transitions (JSON lines); default: the log only. */
       simFile: z.string().min(1).optional(),
       unlockMs: int(100, 30_000).default(3000),
@@ -86,7 +91,16 @@ export const configSchema = z.strictObject({
       lockoutMs: int(30_000, 3_600_000).default(30_000),
     })
     .refine((l) => l.unlockMs <= l.maxUnlockMs, { message: 'unlockMs must not exceed maxUnlockMs', path: ['unlockMs'] })
-    .default({ driver: 'auto', line: 'GPIO17', activeLow: false, unlockMs: 3000, maxUnlockMs: 10_000, maxFailures: 5, lockoutMs: 30_000 }),
+    .default({
+      driver: 'auto',
+      line: 'GPIO17',
+      activeLow: false,
+      sysfsRoot: '/sys/class/gpio',
+      unlockMs: 3000,
+      maxUnlockMs: 10_000,
+      maxFailures: 5,
+      lockoutMs: 30_000,
+    }),
   /** The door's inputs: door contact (relocks when it closes), exit button (opens), enclosure tamper switch. */
   inputs: z
     .strictObject({

@@ -4,6 +4,7 @@ import type { FacelockConfig } from '../config/configSchema.js';
 import type { Lock } from '../ports.js';
 import { GpiodLock } from './gpiod/gpiodLock.js';
 import { SimLock } from './simLock.js';
+import { SysfsLock } from './sysfs/sysfsLock.js';
 
 /**
  * The lock driver of the config. `auto` takes gpiod when the relay line exists here and otherwise the simulated
@@ -11,6 +12,7 @@ import { SimLock } from './simLock.js';
  */
 export async function createLock(config: Readonly<FacelockConfig>['lock'], log: Logger): Promise<Lock> {
   if (config.driver === 'sim') return new SimLock(log, config.simFile);
+  if (config.driver === 'sysfs') return SysfsLock.open({ root: config.sysfsRoot, line: config.line, activeLow: config.activeLow }, log);
   try {
     return await GpiodLock.open({ line: config.line, activeLow: config.activeLow }, log);
   } catch (err) {
