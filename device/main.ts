@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describeError, ExitCode, FacelockError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
 import { tf } from '../model/backend.js';
@@ -11,9 +12,12 @@ import { withinSchedule } from './door/schedule.js';
 import { createLock } from './lock/createLock.js';
 import { GpiomonInputs } from './lock/gpiod/gpiomonInputs.js';
 import { LockController } from './lock/lockController.js';
+import { MqttBridge } from './mqtt/mqttBridge.js';
 import { buildDoorStages } from './pipeline/buildDoorStages.js';
 import { FrameFusion } from './pipeline/frameFusion.js';
 import { LockoutPolicy } from './pipeline/lockoutPolicy.js';
+import { DoorStatus } from './status/doorStatus.js';
+import { startStatusServer } from './status/statusServer.js';
 import { FaultSink } from './store/faultSink.js';
 import { openTemplateStore } from './store/openStore.js';
 import { createNotifier } from './systemd/sdNotify.js';
@@ -61,6 +65,9 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
 
   let store: ReturnType<typeof openTemplateStore> | undefined;
   let result: number = ExitCode.failure;
+  let status: DoorStatus | undefined;
+  let statusServer: Awaited<ReturnType<typeof startStatusServer>>;
+  let mqtt: MqttBridge | undefined;
   try {
     store = openTemplateStore({ stateDir: config.stateDir, keyFile: config.keyFile });
     const templates = store.templates().map((t) => ({ userId: t.userId, userName: t.userName, embedding: t.embedding }));
@@ -88,11 +95,22 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       (e) => audit.event(e),
       (err) => process.stdout.write(`ERROR facelock: cannot write a fault to the audit log: ${describeError(err)}\n`),
     );
+    const camera = createCamera(config.camera, log);
+    const lockout = new LockoutPolicy(config.lock);
+    status = new DoorStatus(
+      () => (camera as { stats?: { restarts: number } }).stats?.restarts ?? 0,
+      () => lockout.lockedOutUntil(Date.now()),
+    );
+    const doorStatus = status;
+    lock.observe((unlocked) => doorStatus.lockState(unlocked));
+    statusServer = await startStatusServer(doorStatus, { ...config.status, staleSeconds: 10 }, log.child('status'));
+    if (config.mqtt) mqtt = startMqtt(config.mqtt, doorStatus, lock, audit, log.child('mqtt'));
     const service = new DoorService({
-      camera: createCamera(config.camera, log),
+      camera,
+      status: doorStatus,
       stages: buildDoorStages(engine, config, () => templates, threshold),
       fusion: new FrameFusion(config.decision),
-      lockout: new LockoutPolicy(config.lock),
+      lockout,
       lock,
       audit: (a) => audit.record(a),
       log: log.child('door'),
@@ -103,7 +121,10 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       allowed: (userId, now) => withinSchedule(config.schedules[templates.find((t) => t.userId === userId)?.userName ?? ''], new Date(now)),
     });
     notify.ready(`watching the door: ${new Set(templates.map((t) => t.userId)).size} user(s) enrolled`);
-    notify.startWatchdog(() => service.counters.frames);
+    notify.startWatchdog(
+      () => service.counters.frames,
+      () => doorStatus.watchdogPing(),
+    );
     let ticks = 0;
     const statusTimer = setInterval(() => {
       const c = service.counters;
@@ -161,6 +182,8 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       result = ExitCode.lock;
     }
     lock.dispose();
+    statusServer?.close();
+    await mqtt?.stop().catch(() => {});
     await driver.close?.().catch((err: unknown) => log.error('cannot release the relay driver', { error: describeError(err) }));
     faults.detach();
     store?.close();
@@ -173,4 +196,36 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
 
 function prefixed(prefix: string, counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).map(([k, v]) => [`${prefix}.${k}`, v]));
+}
+
+/** The MQTT bridge of the config: secrets read from their files, remote commands through the lock controller. */
+function startMqtt(
+  config: NonNullable<FacelockConfig['mqtt']>,
+  status: DoorStatus,
+  lock: LockController,
+  audit: ReturnType<ReturnType<typeof openTemplateStore>['auditLog']>,
+  log: ReturnType<typeof createLogger>,
+): MqttBridge {
+  const secret = (file: string | undefined) => (file ? readFileSync(file, 'utf8').trim() : undefined);
+  const password = secret(config.passwordFile);
+  const commandSecret = secret(config.commandSecretFile);
+  return MqttBridge.start(
+    {
+      url: config.url,
+      ...(config.username ? { username: config.username } : {}),
+      ...(password ? { password } : {}),
+      deviceId: config.deviceId,
+      discoveryPrefix: config.discoveryPrefix,
+      topicPrefix: config.topicPrefix,
+      remoteCommands: config.remoteCommands,
+      ...(commandSecret ? { commandSecret } : {}),
+    },
+    status,
+    {
+      unlock: () => lock.open(),
+      lock: () => lock.close('remote command'),
+      record: (detail) => audit.event({ at: new Date().toISOString(), kind: 'event', source: 'facelock:mqtt', detail }),
+    },
+    log,
+  );
 }

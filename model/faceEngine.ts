@@ -106,6 +106,12 @@ export class FaceEngine {
     };
   }
 
+  /** The face as the presentation-attack nets see it (Human's face crop: the face and a margin), `size` pixels square. */
+  livenessCrop(image: RgbImage, face: Face, size = 64): RgbImage {
+    const { cx, cy, side } = humanFaceCrop({ box: face.detectionBox, score: face.detectionScore, keypoints: face.keypoints });
+    return warpToRgb(image, squareCropMap(cx, cy, side, 0, size), size, size);
+  }
+
   /** The face as the embedder sees it, as RGB pixels (kept in memory only: face images are never written unencrypted). */
   alignedCrop(image: RgbImage, face: Face, size = 112): RgbImage {
     const k = face.alignSize / size;

@@ -28,9 +28,22 @@ describe('systemd/facelock.service', () => {
     expect(directive('ExecStopPost')[0]).toBe(`/usr/local/bin/facelock lock release --config ${config}`);
     expect(directive('LoadCredential')).toEqual(['facelock.key:/etc/facelock/facelock.key']);
     expect(directive('DevicePolicy')).toEqual(['closed']);
+    expect(directive('DeviceAllow').map((d) => d.split(' ')[0])).toEqual([
+      'char-gpiochip',
+      'char-video4linux',
+      'char-media',
+      '/dev/dma_heap/linux,cma',
+      '/dev/dma_heap/system',
+    ]);
+    expect(directive('Restart')).toEqual(['always']);
+    expect(directive('IPAddressDeny')).toEqual(['any']);
+    expect(directive('IPAddressAllow')).toEqual(['localhost']);
+    for (const d of ['StateDirectoryMode', 'ConfigurationDirectoryMode']) expect(directive(d)).toEqual(['0700']);
+    expect(directive('UMask')).toEqual(['0077']);
+    expect(directive('CapabilityBoundingSet')).toEqual(['']);
   });
 
-  it('passes systemd-analyze verify, with an exposure score of 3 or less', () => {
+  it('passes systemd-analyze verify without a warning, with an exposure score of 2.5 or less', () => {
     const which = spawnSync('sh', ['-c', 'command -v systemd-analyze']);
     expect(which.status, 'systemd-analyze is installed by .ci/run (Debian package systemd)').toBe(0);
     // the same unit, run as root with the built executable, so verify can check the paths it names
@@ -46,9 +59,10 @@ describe('systemd/facelock.service', () => {
     const verify = spawnSync('systemd-analyze', ['verify', local], { encoding: 'utf8' });
     expect(verify.status, verify.stderr).toBe(0);
     expect(verify.stderr).toBe('');
-    const security = execFileSync('systemd-analyze', ['security', '--offline=yes', local], { encoding: 'utf8' });
+    const security = execFileSync('systemd-analyze', ['security', '--offline=true', local], { encoding: 'utf8' });
     const score = Number(security.match(/Overall exposure level for \S+: ([\d.]+)/)?.[1]);
-    expect(score).toBeLessThanOrEqual(3);
+    console.log(`systemd-analyze security --offline=true: exposure ${score}`);
+    expect(score).toBeLessThanOrEqual(2.5);
   });
 
   it('ExecStopPost: `facelock lock release` drives the relay line inactive and lets it go (fake gpioset v1 and v2)', async () => {

@@ -63,7 +63,9 @@ export class DoorFixture {
   /** Writes a config for this door with `extra` YAML; the lock is the simulated one unless `lock` YAML is given. */
   config(name: string, extra: string, lock = `lock: { driver: sim, simFile: ${this.lockFile(name)}, unlockMs: 500 }`): string {
     const file = join(this.dir, `${name}.yaml`);
-    writeFileSync(file, `stateDir: ${join(this.dir, 'state')}\nkeyFile: ${join(this.dir, 'key')}\n${lock}\n${extra}`);
+    // no status server unless the test asks for one: daemons of several tests must not compete for its port
+    const status = extra.includes('status:') ? '' : 'status: { port: 0 }\n';
+    writeFileSync(file, `stateDir: ${join(this.dir, 'state')}\nkeyFile: ${join(this.dir, 'key')}\n${lock}\n${status}${extra}`);
     return file;
   }
 

@@ -135,6 +135,35 @@ export const configSchema = z.strictObject({
       ),
     )
     .default({}),
+  /** The local status interface: /healthz, /status, /metrics over HTTP on loopback only (port 0: off). */
+  status: z
+    .strictObject({
+      host: z.enum(['127.0.0.1', '::1', 'localhost']).default('127.0.0.1'),
+      port: int(0, 65535).default(8735),
+    })
+    .default({ host: '127.0.0.1', port: 8735 }),
+  /** Home Assistant over MQTT (optional): discovery, state, decision events, and remote commands when allowed. */
+  mqtt: z
+    .strictObject({
+      url: z.string().regex(/^mqtts?:\/\//, 'an mqtt:// or mqtts:// URL'),
+      username: z.string().min(1).optional(),
+      /** A file holding the broker password (never the password in the config). */
+      passwordFile: z.string().min(1).optional(),
+      deviceId: z
+        .string()
+        .regex(/^[a-z0-9_]+$/, 'lower-case letters, digits and _')
+        .default('facelock'),
+      discoveryPrefix: z.string().min(1).default('homeassistant'),
+      topicPrefix: z.string().min(1).default('facelock'),
+      /** Remote lock/unlock commands: refused unless enabled here AND the command carries the secret of this file. */
+      remoteCommands: z.boolean().default(false),
+      commandSecretFile: z.string().min(1).optional(),
+    })
+    .refine((m) => !m.remoteCommands || m.commandSecretFile !== undefined, {
+      message: 'remoteCommands needs commandSecretFile (the code Home Assistant sends with each command)',
+      path: ['commandSecretFile'],
+    })
+    .optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

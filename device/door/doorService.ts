@@ -7,6 +7,7 @@ import type { LockoutPolicy } from '../pipeline/lockoutPolicy.js';
 import type { RejectReason } from '../pipeline/rejectReason.js';
 import { runStages, type Stage } from '../pipeline/stageRunner.js';
 import type { Camera } from '../ports.js';
+import type { DoorStatus } from '../status/doorStatus.js';
 import type { AttemptRecord } from '../store/auditLog.js';
 
 export interface DoorServiceDeps {
@@ -24,6 +25,8 @@ export interface DoorServiceDeps {
   readonly minAntispoof: number;
   /** Score calibration from the calibration file: the decision line then carries the match probability. */
   readonly probability?: ProbabilityModel;
+  /** Live state and metrics for the status interface and MQTT. */
+  readonly status?: DoorStatus;
   /** Whether a user may enter now (their schedule); the door opens for nobody outside it. */
   readonly allowed: (userId: number, now: number) => boolean;
 }
@@ -61,12 +64,14 @@ export class DoorService {
     for await (const frame of this.d.camera.frames(signal)) {
       const now = this.d.now();
       this.counters.frames++;
+      this.d.status?.frame();
       if (this.approach && now - this.approach.lastFaceAt > this.d.approachGapMs) this.decide('reject', now);
       if (this.d.lock.isUnlocked) continue; // door open: nothing to decide
       const context: FrameContext = { frame };
       const lockedOut = this.d.lockout.lockedOutUntil(now);
       const stages = lockedOut === undefined ? this.d.stages : this.d.stages.slice(0, 1);
       const outcome = await runStages(stages, context);
+      this.d.status?.stageTimings(outcome.timings);
       for (const name of Object.keys(outcome.timings)) this.counters.stageRuns[name] = (this.counters.stageRuns[name] ?? 0) + 1;
       let reason: RejectReason | undefined = outcome.ok ? undefined : outcome.reason;
       if (lockedOut !== undefined && outcome.ok) reason = 'locked_out';
@@ -138,6 +143,13 @@ export class DoorService {
       frames: a.frames,
       lockout: this.d.lockout.lockedOutUntil(now) === undefined ? null : this.d.lockout.consecutiveFailures,
       ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [`${k}Ms`, v])),
+    });
+    this.d.status?.decision({
+      at: new Date().toISOString(),
+      outcome,
+      reason,
+      user: outcome === 'unlock' ? (a.best?.userName ?? null) : null,
+      frames: a.frames,
     });
     this.d.audit({
       at: new Date().toISOString(),

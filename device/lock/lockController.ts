@@ -13,6 +13,7 @@ export interface PulseOptions {
  */
 export class LockController {
   private unlocked = false;
+  private readonly listeners: ((unlocked: boolean) => void)[] = [];
   private pulse: NodeJS.Timeout | undefined;
   private hardMax: NodeJS.Timeout | undefined;
 
@@ -26,6 +27,16 @@ export class LockController {
     return this.unlocked;
   }
 
+  /** Called with the new state after every change the driver confirmed. */
+  observe(listener: (unlocked: boolean) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private setState(unlocked: boolean): void {
+    this.unlocked = unlocked;
+    for (const l of this.listeners) l(unlocked);
+  }
+
   /** Unlocks for `unlockMs` (never more than `maxUnlockMs`). */
   async open(): Promise<boolean> {
     const ms = Math.min(this.options.unlockMs, this.options.maxUnlockMs);
@@ -36,7 +47,7 @@ export class LockController {
       await this.close('unlock failed');
       return false;
     }
-    this.unlocked = true;
+    this.setState(true);
     clearTimeout(this.pulse);
     clearTimeout(this.hardMax);
     this.pulse = setTimeout(() => this.closeFromTimer('pulse ended'), ms);
@@ -64,7 +75,7 @@ export class LockController {
     clearTimeout(this.pulse);
     try {
       await this.lock.lock();
-      this.unlocked = false;
+      this.setState(false);
       clearTimeout(this.hardMax);
     } catch (err) {
       this.log.error('lock failed', { reason, error: String(err) });

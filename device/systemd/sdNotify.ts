@@ -7,7 +7,7 @@ export interface Notifier {
   status(text: string): void;
   stopping(): void;
   /** Sends WATCHDOG=1 every half of WATCHDOG_USEC while `progress()` keeps changing. */
-  startWatchdog(progress: () => number): void;
+  startWatchdog(progress: () => number, onPing?: () => void): void;
   close(): void;
 }
 
@@ -46,13 +46,15 @@ export function createNotifier(env: NodeJS.ProcessEnv, log: Logger): Notifier {
     ready: (status) => send(`READY=1\nSTATUS=${status}`),
     status: (text) => send(`STATUS=${text}`),
     stopping: () => send('STOPPING=1'),
-    startWatchdog(progress) {
+    startWatchdog(progress, onPing) {
       if (!(usec > 0) || !forUs) return;
       let last = Number.NaN;
       timer = setInterval(() => {
         const now = progress();
-        if (now !== last) send('WATCHDOG=1');
-        else log.warn('no frame since the last watchdog ping: not pinging, so systemd restarts a hung daemon');
+        if (now !== last) {
+          send('WATCHDOG=1');
+          onPing?.();
+        } else log.warn('no frame since the last watchdog ping: not pinging, so systemd restarts a hung daemon');
         last = now;
       }, usec / 2000);
       timer.unref();
