@@ -109,3 +109,50 @@ export function barList(
 }
 
 export { esc as escapeHtml };
+
+/** A heatmap: cell shade by count, the reject share written in each non-empty cell. */
+export function heatmapSvg(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  columns: readonly string[],
+  rows: readonly string[],
+  counts: readonly (readonly number[])[],
+  share: readonly (readonly (number | null)[])[],
+): string {
+  const cw = Math.max(18, Math.min(60, 380 / columns.length));
+  const ch = 26;
+  const left = 80;
+  const top = 30;
+  const max = Math.max(1, ...counts.flat());
+  const cells = rows
+    .map((_, i) =>
+      columns
+        .map((_, j) => {
+          const c = counts[i]?.[j] ?? 0;
+          const s = share[i]?.[j];
+          const shade = c === 0 ? '#f4f4f4' : `rgba(31,119,180,${(0.15 + (0.85 * c) / max).toFixed(2)})`;
+          const x = left + j * cw;
+          const y = top + (rows.length - 1 - i) * ch;
+          const text =
+            c === 0
+              ? ''
+              : `<text x="${x + cw / 2}" y="${y + 16}" text-anchor="middle" font-size="9">${c}${s ? `/${Math.round(s * 100)}%` : ''}</text>`;
+          return `<rect class="cell" x="${x}" y="${y}" width="${cw - 1}" height="${ch - 1}" fill="${shade}"><title>${esc(`${rows[i]}, ${columns[j]}: ${c} approaches${s === null || s === undefined ? '' : `, ${Math.round(s * 100)}% rejected`}`)}</title></rect>${text}`;
+        })
+        .join(''),
+    )
+    .join('');
+  const w = left + columns.length * cw + 10;
+  const h = top + rows.length * ch + 40;
+  const xl = columns
+    .map(
+      (c, j) =>
+        `<text x="${left + j * cw + cw / 2}" y="${top + rows.length * ch + 12}" text-anchor="middle" font-size="9">${esc(c)}</text>`,
+    )
+    .join('');
+  const yl = rows
+    .map((r, i) => `<text x="${left - 4}" y="${top + (rows.length - 1 - i) * ch + 16}" text-anchor="end" font-size="9">${esc(r)}</text>`)
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif" font-size="11" role="img" aria-label="${esc(title)}"><text x="${w / 2}" y="16" text-anchor="middle" font-weight="bold">${esc(title)}</text>${cells}${xl}${yl}<text x="${left + (columns.length * cw) / 2}" y="${h - 6}" text-anchor="middle">${esc(xLabel)}</text><text transform="translate(12,${top + (rows.length * ch) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text></svg>`;
+}

@@ -5,6 +5,7 @@ import { tf } from '../model/backend.js';
 import { loadFaceEngine } from '../model/loadFaceEngine.js';
 import { createCamera } from './camera/createCamera.js';
 import type { FacelockConfig } from './config/configSchema.js';
+import { findDrift } from './coverage/drift.js';
 import { loadOperatingCalibration } from './door/calibrationFile.js';
 import { DoorService } from './door/doorService.js';
 import { handleInputs } from './door/inputHandler.js';
@@ -21,6 +22,8 @@ import { startStatusServer } from './status/statusServer.js';
 import { FaultSink } from './store/faultSink.js';
 import { openTemplateStore } from './store/openStore.js';
 import { createNotifier } from './systemd/sdNotify.js';
+
+const DAY_MS = 86_400_000;
 
 /**
  * The composition root of `facelock run`: the only place real adapters are built. The door is locked before
@@ -120,6 +123,23 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       ...(calibration.probability ? { probability: calibration.probability } : {}),
       allowed: (userId, now) => withinSchedule(config.schedules[templates.find((t) => t.userId === userId)?.userName ?? ''], new Date(now)),
     });
+    // retention and drift: at start, then every hour (purging a day's worth at a time is plenty)
+    const upkeep = () => {
+      try {
+        const now = Date.now();
+        const purged = audit.purgeBefore(new Date(now - config.retention.days * DAY_MS).toISOString());
+        if (purged > 0) log.info('retention: old attempts and events deleted', { rows: purged, days: config.retention.days });
+        const window = (config.drift.recentDays + config.drift.referenceDays) * DAY_MS;
+        const drift = findDrift(audit.attemptsSince(new Date(now - window).toISOString()), now, config.drift);
+        doorStatus.driftWarnings = drift.map((d) => d.warning);
+        for (const d of drift) log.warn(`drift: ${d.warning}`);
+      } catch (err) {
+        log.error('retention or drift check failed', { error: describeError(err) });
+      }
+    };
+    upkeep();
+    const upkeepTimer = setInterval(upkeep, 3_600_000);
+    upkeepTimer.unref();
     notify.ready(`watching the door: ${new Set(templates.map((t) => t.userId)).size} user(s) enrolled`);
     notify.startWatchdog(
       () => service.counters.frames,
@@ -161,6 +181,7 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
     stop.abort();
     await inputsRun;
     clearInterval(statusTimer);
+    clearInterval(upkeepTimer);
     notify.stopping();
     const c = service.counters;
     log.info('stopped', {

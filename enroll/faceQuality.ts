@@ -8,6 +8,8 @@ export interface FaceQuality {
   readonly contrast: number;
   /** Variance of the Laplacian of luminance: low when the face is blurred. */
   readonly sharpness: number;
+  /** Fraction of the face's pixels at black or white (luminance <= 5 or >= 250): over- or under-exposure. */
+  readonly clipped: number;
 }
 
 /** Luminance statistics and Laplacian variance of a crop (the centre 70%, away from hair and background). */
@@ -23,6 +25,7 @@ export function measureQuality(crop: RgbImage): FaceQuality {
   let sq = 0;
   let n = 0;
   let lapSum = 0;
+  let clippedCount = 0;
   let lapSq = 0;
   let m = 0;
   for (let r = y0; r < y1; r++) {
@@ -31,6 +34,7 @@ export function measureQuality(crop: RgbImage): FaceQuality {
       sum += v;
       sq += v * v;
       n++;
+      if (v <= 5 || v >= 250) clippedCount++;
       if (r > 0 && c > 0 && r < h - 1 && c < w - 1) {
         const lap = 4 * v - (y[(r - 1) * w + c] ?? 0) - (y[(r + 1) * w + c] ?? 0) - (y[r * w + c - 1] ?? 0) - (y[r * w + c + 1] ?? 0);
         lapSum += lap;
@@ -41,5 +45,10 @@ export function measureQuality(crop: RgbImage): FaceQuality {
   }
   const mean = sum / n;
   const lapMean = lapSum / Math.max(1, m);
-  return { luminance: mean, contrast: Math.sqrt(Math.max(0, sq / n - mean * mean)), sharpness: lapSq / Math.max(1, m) - lapMean * lapMean };
+  return {
+    luminance: mean,
+    contrast: Math.sqrt(Math.max(0, sq / n - mean * mean)),
+    sharpness: lapSq / Math.max(1, m) - lapMean * lapMean,
+    clipped: clippedCount / Math.max(1, n),
+  };
 }

@@ -7,6 +7,7 @@ import { registerEnroll } from '../../enroll/enrollCommands.js';
 import type { BackendChoice } from '../../model/backend.js';
 import { type CliContext, createCliContext } from './cliContext.js';
 import { registerCompare } from './compareCommand.js';
+import { registerCoverage } from './coverageCommand.js';
 import { registerInspect } from './inspectCommand.js';
 import { registerKey } from './keyCommand.js';
 import { registerLock } from './lockCommand.js';
@@ -54,6 +55,7 @@ registerEnroll(program, context);
 registerKey(program, context);
 registerLock(program, context);
 registerRun(program, context);
+registerCoverage(program, context);
 registerCalibrate(program, context);
 registerExperiments(program, context);
 

@@ -164,6 +164,19 @@ export const configSchema = z.strictObject({
       path: ['commandSecretFile'],
     })
     .optional(),
+  /** Attempts and events older than this are deleted (at start and daily). */
+  retention: z.strictObject({ days: int(1, 3650).default(90) }).default({ days: 90 }),
+  /** Drift of the door's light and pose and of users' match scores: the recent window against the one before it. */
+  drift: z
+    .strictObject({
+      /** Days (fractions allowed, for tests and short trials). */
+      recentDays: z.number().gt(0).lte(90).default(7),
+      referenceDays: z.number().gt(0).lte(365).default(28),
+      psiWarn: z.number().gt(0).default(0.25),
+      minSamples: int(5, 10_000).default(20),
+      rejectRise: z.number().gt(0).lt(1).default(0.15),
+    })
+    .default({ recentDays: 7, referenceDays: 28, psiWarn: 0.25, minSamples: 20, rejectRise: 0.15 }),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -1,5 +1,6 @@
 import { type ProbabilityModel, probability } from '../../calibration/scoreCalibration.js';
 import type { Logger } from '../../common/logger.js';
+import { poseBin } from '../../enroll/poseBins.js';
 import type { LockController } from '../lock/lockController.js';
 import type { FrameContext } from '../pipeline/doorStages.js';
 import type { FrameFusion } from '../pipeline/frameFusion.js';
@@ -164,6 +165,12 @@ export class DoorService {
       roll: face?.pose.roll ?? null,
       luminance: a.last?.quality?.luminance ?? null,
       contrast: a.last?.quality?.contrast ?? null,
+      occlusion: face ? 1 - face.meshScore : null,
+      poseBin: face ? poseBin(face.pose) : null,
+      localHour: new Date(now).getHours(),
+      faceSize: face ? Math.round(face.box.width) : null,
+      sharpness: a.last?.quality?.sharpness ?? null,
+      clipped: a.last?.quality?.clipped ?? null,
     });
   }
 }

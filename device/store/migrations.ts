@@ -67,5 +67,14 @@ export const MIGRATIONS: readonly string[] = [
     detail TEXT NOT NULL
   ) STRICT;
   CREATE INDEX events_at ON events(at);
+  `, // 3: the conditions of each approach for coverage and drift (issue 8), and the owner's label of an attempt
+  `
+  ALTER TABLE attempts ADD COLUMN pose_bin TEXT;
+  ALTER TABLE attempts ADD COLUMN local_hour INTEGER;
+  ALTER TABLE attempts ADD COLUMN face_size REAL;
+  ALTER TABLE attempts ADD COLUMN sharpness REAL;
+  ALTER TABLE attempts ADD COLUMN clipped REAL;
+  ALTER TABLE attempts ADD COLUMN label TEXT;
+  CREATE INDEX attempts_user ON attempts(user_id);
   `,
 ];

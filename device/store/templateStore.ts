@@ -205,10 +205,12 @@ export class TemplateStore {
     };
   }
 
-  /** Removes a user, their templates and coverage; the freed pages are overwritten and the WAL truncated. */
+  /** Removes a user, their templates, coverage and attempts; the freed pages are overwritten and the WAL truncated. */
   removeUser(name: string): void {
     this.write(() => {
       const user = this.requireUser(name);
+      // their attempts go too: nothing of a removed user stays (the audit keeps the events, which name nobody)
+      this.db.prepare('DELETE FROM attempts WHERE user_id = ?').run(user.id);
       this.db.prepare('DELETE FROM users WHERE id = ?').run(user.id);
     });
     this.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -1,0 +1,128 @@
+import { writeFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError } from 'commander';
+import { EnrollError, ExitCode } from '../../common/errors.js';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/loadConfig.js';
+import { renderCoverageHtml } from '../coverage/coverageHtml.js';
+import { buildCoverage } from '../coverage/coverageReport.js';
+import { findDrift } from '../coverage/drift.js';
+import { openTemplateStore } from '../store/openStore.js';
+import { type CliContext, runCommand } from './cliContext.js';
+
+const DAY = 86_400_000;
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`a whole number of at least 1 is needed, got '${v}'`);
+  return n;
+};
+
+/** `facelock coverage` and `facelock attempts list|label|purge`. */
+export function registerCoverage(program: Command, context: () => CliContext): void {
+  program
+    .command('coverage')
+    .description('what the door has seen (pose, light by hour, FRR per condition), what enrollment covers, and drift')
+    .option('--days <n>', 'the window to show', positive, 30)
+    .option('--html <file>', 'also write the coverage page (heatmaps, FRR per bin) to this file')
+    .option('--config <file>', `config for the drift thresholds; default ${DEFAULT_CONFIG_FILE}`)
+    .action(async (opts: { days: number; html?: string; config?: string }) => {
+      const ctx = context();
+      await runCommand(ctx, async () => {
+        const config = loadConfigFile(opts.config ?? DEFAULT_CONFIG_FILE, { required: opts.config !== undefined });
+        const store = openTemplateStore(ctx.options.paths);
+        try {
+          const now = Date.now();
+          const audit = store.auditLog();
+          const report = buildCoverage(audit.attemptsSince(new Date(now - opts.days * DAY).toISOString()), store.listUsers(), {
+            days: opts.days,
+            minTemplates: 1,
+          });
+          const window = config.drift.recentDays + config.drift.referenceDays;
+          const drift = findDrift(audit.attemptsSince(new Date(now - window * DAY).toISOString()), now, config.drift);
+          if (opts.html) writeFileSync(opts.html, renderCoverageHtml(report, drift, new Date(now).toISOString()));
+          if (ctx.options.json) ctx.print(JSON.stringify({ ...report, drift }));
+          else {
+            ctx.print(`last ${report.days} days: ${report.approaches} approaches, ${report.unlocks} unlocks`);
+            ctx.print(
+              `reasons: ${
+                Object.entries(report.byReason)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(', ') || 'none'
+              }`,
+            );
+            for (const b of report.frrByBin.filter((x) => x.approaches > 0))
+              ctx.print(
+                `${b.condition} ${b.bin}: ${b.approaches} approaches${b.frr === null ? '' : `, FRR ${(100 * b.frr).toFixed(1)}% of ${b.genuine}`}`,
+              );
+            for (const u of report.users)
+              ctx.print(`${u.name}: ${u.missing.length ? `no templates for ${u.missing.join(', ')}` : 'every pose covered'}`);
+            for (const d of drift) ctx.print(`DRIFT ${d.warning}`);
+            if (opts.html) ctx.print(`page: ${opts.html}`);
+          }
+          return ExitCode.ok;
+        } finally {
+          store.close();
+        }
+      });
+    });
+  const attempts = program.command('attempts').description('the audit log of approaches');
+  attempts
+    .command('list')
+    .description('the latest approaches: time, outcome, reason, user, score, conditions (never an image or an embedding)')
+    .option('--limit <n>', 'how many', positive, 20)
+    .action(async (opts: { limit: number }) => {
+      const ctx = context();
+      await runCommand(ctx, async () => {
+        const store = openTemplateStore(ctx.options.paths);
+        try {
+          const rows = store.auditLog().attemptsSince('').slice(-opts.limit);
+          for (const r of rows)
+            ctx.print(
+              ctx.options.json
+                ? JSON.stringify(r)
+                : `${r.id}\t${r.at}\t${r.outcome}\t${r.reason ?? ''}\t${r.userName ?? ''}\t${r.score?.toFixed(4) ?? ''}\t${r.poseBin ?? ''}\t${r.luminance?.toFixed(0) ?? ''}\t${r.label ?? ''}`,
+            );
+          return ExitCode.ok;
+        } finally {
+          store.close();
+        }
+      });
+    });
+  attempts
+    .command('label')
+    .description('say what an attempt was: a false reject labelled genuine becomes data for calibration and training')
+    .argument('<id>', 'attempt id (facelock attempts list)', positive)
+    .argument('<label>', 'genuine or impostor')
+    .action(async (id: number, label: string) => {
+      const ctx = context();
+      await runCommand(ctx, async () => {
+        if (label !== 'genuine' && label !== 'impostor')
+          throw new EnrollError('enroll_rejected', `the label is genuine or impostor, not '${label}'`);
+        const store = openTemplateStore(ctx.options.paths);
+        try {
+          if (!store.auditLog().label(id, label))
+            throw new EnrollError('user_unknown', `there is no attempt ${id} (facelock attempts list)`);
+          ctx.print(`attempt ${id}: ${label}`);
+          return ExitCode.ok;
+        } finally {
+          store.close();
+        }
+      });
+    });
+  attempts
+    .command('purge')
+    .description('delete attempts and events older than the retention limit (the daemon does it daily)')
+    .option('--config <file>', `config with retention.days; default ${DEFAULT_CONFIG_FILE}`)
+    .action(async (opts: { config?: string }) => {
+      const ctx = context();
+      await runCommand(ctx, async () => {
+        const config = loadConfigFile(opts.config ?? DEFAULT_CONFIG_FILE, { required: opts.config !== undefined });
+        const store = openTemplateStore(ctx.options.paths);
+        try {
+          const n = store.auditLog().purgeBefore(new Date(Date.now() - config.retention.days * DAY).toISOString());
+          ctx.print(`deleted ${n} row(s) older than ${config.retention.days} days`);
+          return ExitCode.ok;
+        } finally {
+          store.close();
+        }
+      });
+    });
+}
