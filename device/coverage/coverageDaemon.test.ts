@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DoorFixture } from '../../test/daemonFixture.js';
+import { datasetForTests } from '../../test/datasets.js';
+import { runCli } from '../../test/runCli.js';
+
+const lfw = datasetForTests('lfw', 'coverage and drift through the daemon');
+const yale = datasetForTests('yale', 'coverage and drift through the daemon (Yale faces)');
+const DAY = 86_400_000;
+
+/** Yale's frontal, centre-lit faces of six subjects as JPEG frames, at `gain` times their brightness (temp files). */
+async function yaleFrames(dir: string, name: string, gain: number): Promise<string> {
+  const out = join(dir, name);
+  mkdirSync(out);
+  for (const s of ['02', '03', '04', '05', '06', '07']) {
+    await sharp(join(yale as string, `subject${s}.normal`))
+      .linear(gain, 0)
+      .jpeg()
+      .toFile(join(out, `s${s}.jpg`));
+  }
+  return out;
+}
+
+describe.runIf(lfw && yale)('coverage, drift and retention, with real faces through the daemon', () => {
+  let f: DoorFixture;
+  let normal: string;
+  let dark: string;
+  beforeAll(async () => {
+    f = await DoorFixture.create(lfw as string);
+    normal = await yaleFrames(f.dir, 'yale-normal', 1);
+    dark = await yaleFrames(f.dir, 'yale-dark', 0.3);
+  });
+  afterAll(() => {
+    if (process.env.KEEP_COVERAGE_SHOT) spawnSync('cp', [join(f.dir, 'coverage.png'), '/tmp/coverage.png']);
+    f.cleanup();
+  });
+
+  // one approach per frame: frames 250 ms apart, an approach ends 100 ms after its last face
+  const replay = (name: string, source: string) =>
+    runCli(['run', '--config', f.config(name, `camera: { kind: replay, source: ${source}, framerate: 4 }\ndecision: { windowMs: 100 }\nmotion: { holdMs: 0 }\n`)]);
+  const coverage = async (driftWindow: { recentDays: number; referenceDays: number }, html?: string) => {
+    const cfg = f.config('cov', `drift: { recentDays: ${driftWindow.recentDays}, referenceDays: ${driftWindow.referenceDays}, minSamples: 5 }\n`);
+    const r = await runCli([...f.base, '--json', 'coverage', '--config', cfg, ...(html ? ['--html', html] : [])]);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as {
+      approaches: number;
+      drift: { measure: string; warning: string }[];
+      lightByHour: { rows: string[]; counts: number[][] };
+      frrByBin: { condition: string; bin: string; approaches: number }[];
+    };
+  };
+
+  it('finds the replayed conditions in their bins, and raises a light drift alarm only when the light changed', async () => {
+    const t0 = Date.now();
+    expect((await replay('ref', normal)).code).toBe(0);
+    const t1 = Date.now();
+    expect((await replay('same', normal)).code).toBe(0);
+    // the recent window holds the second run only: same light, no alarm
+    const sameLight = await coverage({ recentDays: (Date.now() - t1 + 500) / DAY, referenceDays: (t1 - t0 + 2000) / DAY });
+    expect(sameLight.approaches, "one approach per Yale face found, in each of the two runs").toBeGreaterThanOrEqual(10);
+    expect(sameLight.frrByBin.find((b) => b.condition === 'pose' && b.bin === 'frontal')?.approaches).toBeGreaterThanOrEqual(10);
+    expect(sameLight.drift.filter((d) => d.measure === 'face luminance')).toEqual([]);
+
+    const t2 = Date.now();
+    expect((await replay('dark', dark)).code).toBe(0);
+    const darker = await coverage({ recentDays: (Date.now() - t2 + 500) / DAY, referenceDays: (t2 - t0 + 2000) / DAY }, join(f.dir, 'coverage.html'));
+    expect(darker.drift.find((d) => d.measure === 'face luminance')?.warning).toMatch(/face luminance drifted .*re-enroll users in the new light/);
+    expect(darker.drift.map((d) => d.measure)).not.toContain('yaw'); // the same faces, darker: the pose did not move
+    const low = darker.lightByHour.rows.findIndex((r) => r === '0..40' || r === '40..80');
+    const hour = new Date().getHours();
+    const dim = darker.lightByHour.rows.slice(0, 2).reduce((s, _, i) => s + (darker.lightByHour.counts[i]?.[hour] ?? 0), 0);
+    expect(low).toBeGreaterThanOrEqual(0);
+    expect(dim).toBeGreaterThanOrEqual(5); // the darkened faces sit in the two darkest bins
+  });
+
+  it('renders the coverage page in headless Chromium with its heatmaps', () => {
+    const page = join(f.dir, 'coverage.html');
+    expect(existsSync(page)).toBe(true);
+    const which = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' });
+    expect(which.status, 'chromium is installed by .ci/run (Debian package chromium)').toBe(0);
+    const dom = spawnSync(which.stdout.trim(), ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${page}`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(dom.status, dom.stderr).toBe(0);
+    expect(dom.stdout.match(/<svg/g)?.length).toBe(3); // pose heatmap, light-by-hour heatmap, FRR bars
+    expect(dom.stdout.match(/class="cell"/g)?.length).toBeGreaterThan(24 * 6);
+    expect(dom.stdout).toMatch(/class="drift"/);
+    const shot = join(f.dir, 'coverage.png');
+    const r = spawnSync(which.stdout.trim(), ['--headless', '--no-sandbox', '--disable-gpu', `--screenshot=${shot}`, '--window-size=1000,900', `file://${page}`], {
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(0);
+    expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('purges attempts beyond the retention limit, and a removed user leaves no attempt behind', async () => {
+    expect((await runCli(['run', '--config', f.config('laura', `camera: { kind: replay, source: ${join(f.dir, 'laura-door')}, framerate: 5 }\n`)])).code).toBe(0);
+    const db = () => new Database(join(f.dir, 'state', 'facelock.db'));
+    const count = (sql: string) => {
+      const d = db();
+      const n = (d.prepare(sql).get() as { n: number }).n;
+      d.close();
+      return n;
+    };
+    expect(count('SELECT count(*) AS n FROM attempts WHERE user_id = 1')).toBeGreaterThanOrEqual(1);
+    // age the Yale approaches by 3 days; retention 1 day removes exactly them
+    const d = db();
+    const aged = d.prepare("UPDATE attempts SET at = '2020-01-01T00:00:00.000Z' WHERE user_id IS NULL").run().changes;
+    d.close();
+    const before = count('SELECT count(*) AS n FROM attempts');
+    const purge = await runCli([...f.base, 'attempts', 'purge', '--config', f.config('purge', 'retention: { days: 1 }\n')]);
+    expect(purge.code, purge.stderr).toBe(0);
+    expect(count('SELECT count(*) AS n FROM attempts')).toBe(before - aged);
+    expect((await runCli([...f.base, 'enroll', 'remove', 'laura'])).code).toBe(0);
+    expect(count('SELECT count(*) AS n FROM attempts WHERE user_id = 1')).toBe(0);
+    expect(count("SELECT count(*) AS n FROM users WHERE name = 'laura'")).toBe(0);
+  });
+});

@@ -1,0 +1,113 @@
+import type { UserSummary } from '../store/templateStore.js';
+import type { AttemptRow } from '../store/auditLog.js';
+import { POSE_BINS } from '../../enroll/poseBins.js';
+
+/** A grid of counts with the reject share of each cell (null where empty). */
+export interface Heatmap {
+  readonly rows: readonly string[];
+  readonly columns: readonly string[];
+  readonly counts: number[][];
+  readonly rejectShare: (number | null)[][];
+}
+
+export interface BinRate {
+  readonly condition: string;
+  readonly bin: string;
+  readonly approaches: number;
+  /** Rejects among approaches that were the owner's (unlocks, and rejects labelled genuine): the FRR of the bin. */
+  readonly frr: number | null;
+  readonly genuine: number;
+}
+
+export interface CoverageReport {
+  readonly days: number;
+  readonly approaches: number;
+  readonly unlocks: number;
+  readonly byReason: Readonly<Record<string, number>>;
+  readonly users: readonly { name: string; templates: Readonly<Record<string, number>>; missing: readonly string[] }[];
+  readonly yawPitch: Heatmap;
+  readonly lightByHour: Heatmap;
+  readonly frrByBin: readonly BinRate[];
+}
+
+const YAW = [-90, -30, -15, -5, 5, 15, 30, 90];
+const PITCH = [-90, -14, -4, 4, 16, 26, 90]; // around the frontal pitch of +6
+const LUM = [0, 40, 80, 120, 160, 200, 256];
+
+function bucket(v: number, edges: readonly number[]): number {
+  for (let i = 1; i < edges.length; i++) if (v < (edges[i] as number)) return i - 1;
+  return edges.length - 2;
+}
+
+const labels = (edges: readonly number[]) => edges.slice(0, -1).map((e, i) => `${e}..${edges[i + 1]}`);
+
+function heatmap(rows: readonly AttemptRow[], rowOf: (r: AttemptRow) => number | undefined, rowLabels: string[], colOf: (r: AttemptRow) => number | undefined, colLabels: string[]): Heatmap {
+  const counts = rowLabels.map(() => colLabels.map(() => 0));
+  const rejects = rowLabels.map(() => colLabels.map(() => 0));
+  for (const r of rows) {
+    const i = rowOf(r);
+    const j = colOf(r);
+    if (i === undefined || j === undefined) continue;
+    (counts[i] as number[])[j] = ((counts[i] as number[])[j] as number) + 1;
+    if (r.outcome === 'reject') (rejects[i] as number[])[j] = ((rejects[i] as number[])[j] as number) + 1;
+  }
+  return {
+    rows: rowLabels,
+    columns: colLabels,
+    counts,
+    rejectShare: counts.map((row, i) => row.map((c, j) => (c ? ((rejects[i] as number[])[j] as number) / c : null))),
+  };
+}
+
+/**
+ * What the door has seen over the last days, and what the enrollment covers: pose (yaw x pitch) and light by hour
+ * of the day as heatmaps with reject shares, FRR per condition bin (from unlocks and owner-labelled rejects), and
+ * each user's templates per pose bin with the bins that have fewer than `minTemplates`.
+ */
+export function buildCoverage(
+  attempts: readonly AttemptRow[],
+  users: readonly UserSummary[],
+  o: { days: number; minTemplates: number },
+): CoverageReport {
+  const withFace = attempts.filter((r) => r.yaw !== null && r.pitch !== null);
+  const byReason: Record<string, number> = {};
+  for (const r of attempts) byReason[r.reason ?? 'unlock'] = (byReason[r.reason ?? 'unlock'] ?? 0) + 1;
+  const genuine = (r: AttemptRow) => r.outcome === 'unlock' || r.label === 'genuine';
+  const rate = (condition: string, bin: string, rs: readonly AttemptRow[]): BinRate => {
+    const g = rs.filter(genuine);
+    return { condition, bin, approaches: rs.length, genuine: g.length, frr: g.length ? g.filter((r) => r.outcome === 'reject').length / g.length : null };
+  };
+  const frrByBin: BinRate[] = [
+    ...POSE_BINS.map((b) => rate('pose', b, attempts.filter((r) => r.poseBin === b))),
+    ...labels(LUM).map((b, i) => rate('luminance', b, attempts.filter((r) => r.luminance !== null && bucket(r.luminance, LUM) === i))),
+    ...['clear', 'partly hidden'].map((b, i) =>
+      rate('occlusion', b, attempts.filter((r) => r.occlusion !== null && (r.occlusion >= 0.1 ? 1 : 0) === i)),
+    ),
+  ];
+  return {
+    days: o.days,
+    approaches: attempts.length,
+    unlocks: attempts.filter((r) => r.outcome === 'unlock').length,
+    byReason,
+    users: users.map((u) => ({
+      name: u.name,
+      templates: Object.fromEntries(POSE_BINS.map((b) => [b, u.coverage[b] ?? 0])),
+      missing: POSE_BINS.filter((b) => (u.coverage[b] ?? 0) < o.minTemplates),
+    })),
+    yawPitch: heatmap(
+      withFace,
+      (r) => bucket(r.pitch as number, PITCH),
+      labels(PITCH),
+      (r) => bucket(r.yaw as number, YAW),
+      labels(YAW),
+    ),
+    lightByHour: heatmap(
+      attempts.filter((r) => r.luminance !== null && r.localHour !== null),
+      (r) => bucket(r.luminance as number, LUM),
+      labels(LUM),
+      (r) => r.localHour as number,
+      Array.from({ length: 24 }, (_, h) => String(h)),
+    ),
+    frrByBin,
+  };
+}
