@@ -39,22 +39,39 @@ describe('drift', () => {
   it('PSI is 0 for the same distribution and large for a shifted one', () => {
     const a = Array.from({ length: 500 }, (_, i) => i % 100);
     expect(psi(a, a)).toBeCloseTo(0, 6);
-    expect(psi(a, a.map((v) => v + 50))).toBeGreaterThan(1);
+    expect(
+      psi(
+        a,
+        a.map((v) => v + 50),
+      ),
+    ).toBeGreaterThan(1);
   });
 
   it('raises no alarm when nothing moved', () => {
-    const d = findDrift(series(() => ({})), NOW, opts);
+    const d = findDrift(
+      series(() => ({})),
+      NOW,
+      opts,
+    );
     expect(d, JSON.stringify(d)).toEqual([]);
   });
 
   it('raises a luminance alarm when the light at the door changed, with advice', () => {
-    const d = findDrift(series(() => ({ luminance: 45 })), NOW, opts);
+    const d = findDrift(
+      series(() => ({ luminance: 45 })),
+      NOW,
+      opts,
+    );
     expect(d.map((x) => x.measure)).toContain('face luminance');
     expect(d.find((x) => x.measure === 'face luminance')?.warning).toMatch(/re-enroll users in the new light/);
   });
 
   it("raises a user's score alarm and a reject-share alarm", () => {
-    const d = findDrift(series((i) => (i % 2 ? { score: 0.941 } : { outcome: 'reject', reason: 'no_match', userId: null, userName: null })), NOW, opts);
+    const d = findDrift(
+      series((i) => (i % 2 ? { score: 0.941 } : { outcome: 'reject', reason: 'no_match', userId: null, userName: null })),
+      NOW,
+      opts,
+    );
     expect(d.map((x) => `${x.scope}/${x.measure}`)).toEqual(expect.arrayContaining(['ann/match score', 'door/reject share']));
   });
 
@@ -70,7 +87,10 @@ describe('coverage', () => {
       row(1, { yaw: 20, pitch: 6, poseBin: 'right', outcome: 'reject', reason: 'no_match', label: 'genuine' }),
       row(1, { luminance: 30, localHour: 17, outcome: 'reject', reason: 'too_dark', userId: null, userName: null }),
     ];
-    const r = buildCoverage(rows, [{ id: 1, name: 'ann', createdAt: '', templates: 3, coverage: { frontal: 2, left: 1 } }], { days: 30, minTemplates: 1 });
+    const r = buildCoverage(rows, [{ id: 1, name: 'ann', createdAt: '', templates: 3, coverage: { frontal: 2, left: 1 } }], {
+      days: 30,
+      minTemplates: 1,
+    });
     const yawCol = r.yawPitch.columns.indexOf('15..30');
     const pitchRow = r.yawPitch.rows.indexOf('4..16');
     expect(r.yawPitch.counts[pitchRow]?.[yawCol]).toBe(2);

@@ -41,9 +41,16 @@ describe.runIf(lfw && yale)('coverage, drift and retention, with real faces thro
 
   // one approach per frame: frames 250 ms apart, an approach ends 100 ms after its last face
   const replay = (name: string, source: string) =>
-    runCli(['run', '--config', f.config(name, `camera: { kind: replay, source: ${source}, framerate: 4 }\ndecision: { windowMs: 100 }\nmotion: { holdMs: 0 }\n`)]);
+    runCli([
+      'run',
+      '--config',
+      f.config(name, `camera: { kind: replay, source: ${source}, framerate: 4 }\ndecision: { windowMs: 100 }\nmotion: { holdMs: 0 }\n`),
+    ]);
   const coverage = async (driftWindow: { recentDays: number; referenceDays: number }, html?: string) => {
-    const cfg = f.config('cov', `drift: { recentDays: ${driftWindow.recentDays}, referenceDays: ${driftWindow.referenceDays}, minSamples: 5 }\n`);
+    const cfg = f.config(
+      'cov',
+      `drift: { recentDays: ${driftWindow.recentDays}, referenceDays: ${driftWindow.referenceDays}, minSamples: 5 }\n`,
+    );
     const r = await runCli([...f.base, '--json', 'coverage', '--config', cfg, ...(html ? ['--html', html] : [])]);
     expect(r.code, r.stderr).toBe(0);
     return JSON.parse(r.stdout) as {
@@ -61,14 +68,19 @@ describe.runIf(lfw && yale)('coverage, drift and retention, with real faces thro
     expect((await replay('same', normal)).code).toBe(0);
     // the recent window holds the second run only: same light, no alarm
     const sameLight = await coverage({ recentDays: (Date.now() - t1 + 500) / DAY, referenceDays: (t1 - t0 + 2000) / DAY });
-    expect(sameLight.approaches, "one approach per Yale face found, in each of the two runs").toBeGreaterThanOrEqual(10);
+    expect(sameLight.approaches, 'one approach per Yale face found, in each of the two runs').toBeGreaterThanOrEqual(10);
     expect(sameLight.frrByBin.find((b) => b.condition === 'pose' && b.bin === 'frontal')?.approaches).toBeGreaterThanOrEqual(10);
     expect(sameLight.drift.filter((d) => d.measure === 'face luminance')).toEqual([]);
 
     const t2 = Date.now();
     expect((await replay('dark', dark)).code).toBe(0);
-    const darker = await coverage({ recentDays: (Date.now() - t2 + 500) / DAY, referenceDays: (t2 - t0 + 2000) / DAY }, join(f.dir, 'coverage.html'));
-    expect(darker.drift.find((d) => d.measure === 'face luminance')?.warning).toMatch(/face luminance drifted .*re-enroll users in the new light/);
+    const darker = await coverage(
+      { recentDays: (Date.now() - t2 + 500) / DAY, referenceDays: (t2 - t0 + 2000) / DAY },
+      join(f.dir, 'coverage.html'),
+    );
+    expect(darker.drift.find((d) => d.measure === 'face luminance')?.warning).toMatch(
+      /face luminance drifted .*re-enroll users in the new light/,
+    );
     expect(darker.drift.map((d) => d.measure)).not.toContain('yaw'); // the same faces, darker: the pose did not move
     const low = darker.lightByHour.rows.findIndex((r) => r === '0..40' || r === '40..80');
     const hour = new Date().getHours();
@@ -91,15 +103,27 @@ describe.runIf(lfw && yale)('coverage, drift and retention, with real faces thro
     expect(dom.stdout.match(/class="cell"/g)?.length).toBeGreaterThan(24 * 6);
     expect(dom.stdout).toMatch(/class="drift"/);
     const shot = join(f.dir, 'coverage.png');
-    const r = spawnSync(which.stdout.trim(), ['--headless', '--no-sandbox', '--disable-gpu', `--screenshot=${shot}`, '--window-size=1000,900', `file://${page}`], {
-      timeout: 60_000,
-    });
+    const r = spawnSync(
+      which.stdout.trim(),
+      ['--headless', '--no-sandbox', '--disable-gpu', `--screenshot=${shot}`, '--window-size=1000,900', `file://${page}`],
+      {
+        timeout: 60_000,
+      },
+    );
     expect(r.status).toBe(0);
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
   });
 
   it('purges attempts beyond the retention limit, and a removed user leaves no attempt behind', async () => {
-    expect((await runCli(['run', '--config', f.config('laura', `camera: { kind: replay, source: ${join(f.dir, 'laura-door')}, framerate: 5 }\n`)])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          'run',
+          '--config',
+          f.config('laura', `camera: { kind: replay, source: ${join(f.dir, 'laura-door')}, framerate: 5 }\n`),
+        ])
+      ).code,
+    ).toBe(0);
     const db = () => new Database(join(f.dir, 'state', 'facelock.db'));
     const count = (sql: string) => {
       const d = db();

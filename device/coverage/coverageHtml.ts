@@ -20,9 +20,13 @@ export function renderCoverageHtml(r: CoverageReport, drift: readonly DriftFindi
 <p>Last ${r.days} days: ${r.approaches} approaches, ${r.unlocks} unlocks. Generated ${esc(generatedAt)}. Cells: approaches / share rejected.</p>
 <h2>Drift</h2>${drift.length ? `<ul>${drift.map((d) => `<li class="drift">${esc(d.warning)}</li>`).join('')}</ul>` : '<p>No drift.</p>'}
 <div class="plots">
-${heatmapSvg('Pose at the door', 'yaw (degrees, + = subject\'s right)', 'pitch (degrees)', r.yawPitch.columns, r.yawPitch.rows, r.yawPitch.counts, r.yawPitch.rejectShare)}
+${heatmapSvg('Pose at the door', "yaw (degrees, + = subject's right)", 'pitch (degrees)', r.yawPitch.columns, r.yawPitch.rows, r.yawPitch.counts, r.yawPitch.rejectShare)}
 ${heatmapSvg('Face luminance by hour of day', 'hour', 'mean face luminance', r.lightByHour.columns, r.lightByHour.rows, r.lightByHour.counts, r.lightByHour.rejectShare)}
-${barList('FRR per condition bin (unlocks and rejects labelled genuine)', frr.map((b) => ({ label: `${b.condition}: ${b.bin}`, value: b.frr as number, note: `of ${b.genuine}` })), Math.max(0.05, ...frr.map((b) => b.frr as number)))}
+${barList(
+  'FRR per condition bin (unlocks and rejects labelled genuine)',
+  frr.map((b) => ({ label: `${b.condition}: ${b.bin}`, value: b.frr as number, note: `of ${b.genuine}` })),
+  Math.max(0.05, ...frr.map((b) => b.frr as number)),
+)}
 </div>
 <h2>Enrollment</h2><table><thead><tr><th>user</th>${head.map((h) => `<th>${esc(h)}</th>`).join('')}<th></th></tr></thead><tbody>${users}</tbody></table>
 </body></html>

@@ -1,6 +1,6 @@
-import type { UserSummary } from '../store/templateStore.js';
-import type { AttemptRow } from '../store/auditLog.js';
 import { POSE_BINS } from '../../enroll/poseBins.js';
+import type { AttemptRow } from '../store/auditLog.js';
+import type { UserSummary } from '../store/templateStore.js';
 
 /** A grid of counts with the reject share of each cell (null where empty). */
 export interface Heatmap {
@@ -41,7 +41,13 @@ function bucket(v: number, edges: readonly number[]): number {
 
 const labels = (edges: readonly number[]) => edges.slice(0, -1).map((e, i) => `${e}..${edges[i + 1]}`);
 
-function heatmap(rows: readonly AttemptRow[], rowOf: (r: AttemptRow) => number | undefined, rowLabels: string[], colOf: (r: AttemptRow) => number | undefined, colLabels: string[]): Heatmap {
+function heatmap(
+  rows: readonly AttemptRow[],
+  rowOf: (r: AttemptRow) => number | undefined,
+  rowLabels: string[],
+  colOf: (r: AttemptRow) => number | undefined,
+  colLabels: string[],
+): Heatmap {
   const counts = rowLabels.map(() => colLabels.map(() => 0));
   const rejects = rowLabels.map(() => colLabels.map(() => 0));
   for (const r of rows) {
@@ -75,13 +81,35 @@ export function buildCoverage(
   const genuine = (r: AttemptRow) => r.outcome === 'unlock' || r.label === 'genuine';
   const rate = (condition: string, bin: string, rs: readonly AttemptRow[]): BinRate => {
     const g = rs.filter(genuine);
-    return { condition, bin, approaches: rs.length, genuine: g.length, frr: g.length ? g.filter((r) => r.outcome === 'reject').length / g.length : null };
+    return {
+      condition,
+      bin,
+      approaches: rs.length,
+      genuine: g.length,
+      frr: g.length ? g.filter((r) => r.outcome === 'reject').length / g.length : null,
+    };
   };
   const frrByBin: BinRate[] = [
-    ...POSE_BINS.map((b) => rate('pose', b, attempts.filter((r) => r.poseBin === b))),
-    ...labels(LUM).map((b, i) => rate('luminance', b, attempts.filter((r) => r.luminance !== null && bucket(r.luminance, LUM) === i))),
+    ...POSE_BINS.map((b) =>
+      rate(
+        'pose',
+        b,
+        attempts.filter((r) => r.poseBin === b),
+      ),
+    ),
+    ...labels(LUM).map((b, i) =>
+      rate(
+        'luminance',
+        b,
+        attempts.filter((r) => r.luminance !== null && bucket(r.luminance, LUM) === i),
+      ),
+    ),
     ...['clear', 'partly hidden'].map((b, i) =>
-      rate('occlusion', b, attempts.filter((r) => r.occlusion !== null && (r.occlusion >= 0.1 ? 1 : 0) === i)),
+      rate(
+        'occlusion',
+        b,
+        attempts.filter((r) => r.occlusion !== null && (r.occlusion >= 0.1 ? 1 : 0) === i),
+      ),
     ),
   ];
   return {

@@ -71,8 +71,22 @@ export function findDrift(rows: readonly AttemptRow[], now: number, o: DriftOpti
         warning: `${scope}: ${measure} drifted (PSI ${p.toFixed(2)}, mean ${mean(a).toFixed(1)} -> ${mean(b).toFixed(1)}): ${advice}`,
       });
   };
-  check('door', 'face luminance', values(reference, (r) => r.luminance), values(recent, (r) => r.luminance), 're-enroll users in the new light, or add light at the door', 10);
-  check('door', 'yaw', values(reference, (r) => r.yaw), values(recent, (r) => r.yaw), 'the camera or the way people approach changed: check its mounting, re-enroll in the new pose', 5);
+  check(
+    'door',
+    'face luminance',
+    values(reference, (r) => r.luminance),
+    values(recent, (r) => r.luminance),
+    're-enroll users in the new light, or add light at the door',
+    10,
+  );
+  check(
+    'door',
+    'yaw',
+    values(reference, (r) => r.yaw),
+    values(recent, (r) => r.yaw),
+    'the camera or the way people approach changed: check its mounting, re-enroll in the new pose',
+    5,
+  );
   if (reference.length >= o.minSamples && recent.length >= o.minSamples) {
     const share = (rs: readonly AttemptRow[]) => rs.filter((r) => r.outcome === 'reject').length / rs.length;
     const [a, b] = [share(reference), share(recent)];
@@ -87,8 +101,19 @@ export function findDrift(rows: readonly AttemptRow[], now: number, o: DriftOpti
   }
   const users = new Set(rows.filter((r) => r.outcome === 'unlock' && r.userName).map((r) => r.userName as string));
   for (const u of users) {
-    const scores = (rs: readonly AttemptRow[]) => values(rs.filter((r) => r.userName === u && r.outcome === 'unlock'), (r) => r.score);
-    check(u, 'match score', scores(reference), scores(recent), `re-enroll ${u} (facelock enroll add ${u} --images ... or in front of the camera)`, 0.005);
+    const scores = (rs: readonly AttemptRow[]) =>
+      values(
+        rs.filter((r) => r.userName === u && r.outcome === 'unlock'),
+        (r) => r.score,
+      );
+    check(
+      u,
+      'match score',
+      scores(reference),
+      scores(recent),
+      `re-enroll ${u} (facelock enroll add ${u} --images ... or in front of the camera)`,
+      0.005,
+    );
   }
   return out;
 }
