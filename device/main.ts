@@ -93,7 +93,7 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       log.child('decision'),
     );
     const { threshold } = calibration;
-    const audit = store.auditLog();
+    const audit = store.auditLog({ retainFrames: config.retention.frames });
     faults.attach(
       (e) => audit.event(e),
       (err) => process.stdout.write(`ERROR facelock: cannot write a fault to the audit log: ${describeError(err)}\n`),
@@ -127,7 +127,9 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
     const upkeep = () => {
       try {
         const now = Date.now();
-        const purged = audit.purgeBefore(new Date(now - config.retention.days * DAY_MS).toISOString());
+        const purged =
+          audit.purgeBefore(new Date(now - config.retention.days * DAY_MS).toISOString()) +
+          audit.purgeFramesBefore(new Date(now - config.retention.frameDays * DAY_MS).toISOString());
         if (purged > 0) log.info('retention: old attempts and events deleted', { rows: purged, days: config.retention.days });
         const window = (config.drift.recentDays + config.drift.referenceDays) * DAY_MS;
         const drift = findDrift(audit.attemptsSince(new Date(now - window).toISOString()), now, config.drift);

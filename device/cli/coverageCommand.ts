@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { EnrollError, ExitCode } from '../../common/errors.js';
+import { EnrollError, ExitCode, UsageError } from '../../common/errors.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/loadConfig.js';
 import { renderCoverageHtml } from '../coverage/coverageHtml.js';
 import { buildCoverage } from '../coverage/coverageReport.js';
 import { findDrift } from '../coverage/drift.js';
+import { writeTrainingExport } from '../coverage/trainingExport.js';
 import { openTemplateStore } from '../store/openStore.js';
 import { type CliContext, runCommand } from './cliContext.js';
 
@@ -91,16 +92,20 @@ export function registerCoverage(program: Command, context: () => CliContext): v
     .description('say what an attempt was: a false reject labelled genuine becomes data for calibration and training')
     .argument('<id>', 'attempt id (facelock attempts list)', positive)
     .argument('<label>', 'genuine or impostor')
-    .action(async (id: number, label: string) => {
+    .option('--user <name>', 'who it was (for a genuine attempt the door rejected: it has no matched user)')
+    .action(async (id: number, label: string, opts: { user?: string }) => {
       const ctx = context();
       await runCommand(ctx, async () => {
         if (label !== 'genuine' && label !== 'impostor')
           throw new EnrollError('enroll_rejected', `the label is genuine or impostor, not '${label}'`);
         const store = openTemplateStore(ctx.options.paths);
         try {
-          if (!store.auditLog().label(id, label))
+          const user = opts.user === undefined ? undefined : store.findUser(opts.user);
+          if (opts.user !== undefined && !user)
+            throw new EnrollError('user_unknown', `no enrolled user named "${opts.user}" (facelock enroll list)`);
+          if (!store.auditLog().label(id, label, user?.id ?? null))
             throw new EnrollError('user_unknown', `there is no attempt ${id} (facelock attempts list)`);
-          ctx.print(`attempt ${id}: ${label}`);
+          ctx.print(`attempt ${id}: ${label}${user ? ` (${user.name})` : ''}`);
           return ExitCode.ok;
         } finally {
           store.close();
@@ -119,6 +124,35 @@ export function registerCoverage(program: Command, context: () => CliContext): v
         try {
           const n = store.auditLog().purgeBefore(new Date(Date.now() - config.retention.days * DAY).toISOString());
           ctx.print(`deleted ${n} row(s) older than ${config.retention.days} days`);
+          return ExitCode.ok;
+        } finally {
+          store.close();
+        }
+      });
+    });
+  program
+    .command('export-training')
+    .description('write the attempts (labels, conditions) and, with --frames, the retained frames of known people for calibrate and train')
+    .requiredOption('--out <dir>', 'folder to write (see its README.md for the format)')
+    .option('--since <date>', 'only attempts from this date (YYYY-MM-DD or ISO time)', '1970-01-01')
+    .option('--frames', 'also the retained frames, unencrypted (retention.frames must have been on)', false)
+    .action(async (opts: { out: string; since: string; frames: boolean }) => {
+      const ctx = context();
+      await runCommand(ctx, async () => {
+        const since = new Date(opts.since);
+        if (Number.isNaN(since.getTime())) throw new UsageError(`--since needs a date (YYYY-MM-DD), got '${opts.since}'`);
+        const store = openTemplateStore(ctx.options.paths);
+        try {
+          const audit = store.auditLog({ retainFrames: true });
+          const rows = audit.attemptsSince(since.toISOString());
+          const frames = opts.frames ? audit.framesSince(since.toISOString()) : [];
+          if (opts.frames && frames.length === 0) ctx.log.warn('no retained frames: turn on retention.frames in the config to keep them');
+          const s = writeTrainingExport(opts.out, rows, frames);
+          ctx.print(
+            ctx.options.json
+              ? JSON.stringify(s)
+              : `${s.attempts} attempts, ${s.images} images of ${s.identities} people, ${s.pairs} pairs in ${opts.out}${s.images ? ' (unencrypted face images: keep them safe)' : ''}`,
+          );
           return ExitCode.ok;
         } finally {
           store.close();

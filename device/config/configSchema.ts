@@ -165,7 +165,15 @@ export const configSchema = z.strictObject({
     })
     .optional(),
   /** Attempts and events older than this are deleted (at start and daily). */
-  retention: z.strictObject({ days: int(1, 3650).default(90) }).default({ days: 90 }),
+  retention: z
+    .strictObject({
+      days: int(1, 3650).default(90),
+      /** Keep each approach's best frame, sealed with the template key, for retraining (off unless the owner opts in). */
+      frames: z.boolean().default(false),
+      /** Retained frames older than this are deleted. */
+      frameDays: int(1, 365).default(7),
+    })
+    .default({ days: 90, frames: false, frameDays: 7 }),
   /** Drift of the door's light and pose and of users' match scores: the recent window against the one before it. */
   drift: z
     .strictObject({

@@ -26,6 +26,7 @@ const row = (daysAgo: number, o: Partial<AttemptRow> = {}): AttemptRow => ({
   sharpness: 300,
   clipped: 0,
   label: null,
+  labelledUser: null,
   ...o,
 });
 const opts = { recentDays: 7, referenceDays: 28, psiWarn: 0.25, minSamples: 20, rejectRise: 0.15 };

@@ -144,4 +144,47 @@ describe.runIf(lfw && yale)('coverage, drift and retention, with real faces thro
     expect(count('SELECT count(*) AS n FROM attempts WHERE user_id = 1')).toBe(0);
     expect(count("SELECT count(*) AS n FROM users WHERE name = 'laura'")).toBe(0);
   });
+
+  it('keeps frames only sealed, exports them for calibrate when asked, and forgets them with their user', async () => {
+    // the test before removed Laura: enroll her again from the same photos
+    expect((await runCli([...f.base, 'enroll', 'add', 'laura', '--images', join(f.dir, 'laura')])).code).toBe(0);
+    const retain = (name: string, source: string) =>
+      runCli([
+        'run',
+        '--config',
+        f.config(name, `camera: { kind: replay, source: ${source}, framerate: 5 }\nretention: { frames: true }\n`),
+      ]);
+    for (const [name, source] of [
+      ['r1', join(f.dir, 'laura-door')],
+      ['r2', join(f.dir, 'laura-door')],
+      ['r3', join(f.dir, 'impostor-door')],
+    ] as const)
+      expect((await retain(name, source)).code).toBe(0);
+    const db = new Database(join(f.dir, 'state', 'facelock.db'), { readonly: true });
+    const frames = (db.prepare('SELECT count(*) AS n FROM frames').get() as { n: number }).n;
+    const reject = db.prepare("SELECT id FROM attempts WHERE outcome = 'reject' ORDER BY id DESC LIMIT 1").get() as { id: number };
+    db.close();
+    expect(frames).toBe(3);
+    for (const file of ['facelock.db', 'facelock.db-wal'].map((n) => join(f.dir, 'state', n)).filter(existsSync))
+      expect(readFileSync(file).includes(Buffer.from([0xff, 0xd8, 0xff])), `${file} holds no plain JPEG`).toBe(false);
+    expect((await runCli([...f.base, 'attempts', 'label', String(reject.id), 'impostor'])).code).toBe(0);
+    const out = join(f.dir, 'export');
+    const exp = await runCli([...f.base, '--json', 'export-training', '--out', out, '--frames']);
+    expect(exp.code, exp.stderr).toBe(0);
+    expect(JSON.parse(exp.stdout)).toMatchObject({ images: 3, identities: 2, pairs: 2 });
+    expect(readFileSync(join(out, 'images', 'laura', 'laura_0002.jpg')).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    const cal = await runCli(
+      [...f.base, '--json', 'calibrate', '--pairs', out, '--out', join(f.dir, 'cal'), '--bootstrap', '20', '--no-cache'],
+      {
+        timeoutMs: 110_000,
+      },
+    );
+    expect(cal.code, cal.stderr).toBe(0);
+    expect(JSON.parse(cal.stdout).metrics.failedToEnrol).toBe(0);
+    expect((await runCli([...f.base, 'enroll', 'remove', 'laura'])).code).toBe(0);
+    const after = new Database(join(f.dir, 'state', 'facelock.db'), { readonly: true });
+    const left = (after.prepare('SELECT count(*) AS n FROM frames').get() as { n: number }).n;
+    after.close();
+    expect(left).toBe(1); // the impostor's frame: it belonged to nobody enrolled
+  });
 });

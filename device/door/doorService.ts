@@ -39,6 +39,8 @@ interface Approach {
   antispoof: number | undefined;
   lastReason: RejectReason | undefined;
   last: FrameContext | undefined;
+  /** The frame of the best score (kept only in memory, and sealed if the owner enabled frame retention). */
+  bestFrame?: Buffer;
   timings: Record<string, number[]>;
 }
 
@@ -96,6 +98,7 @@ export class DoorService {
       if (context.best && (!a.best || context.best.score > a.best.score)) {
         a.best = context.best;
         a.antispoof = context.antispoof;
+        a.bestFrame = context.frame.data;
       }
       for (const [k, v] of Object.entries(outcome.timings)) a.timings[k] = [...(a.timings[k] ?? []), v];
       if (reason === 'locked_out') continue;
@@ -171,6 +174,7 @@ export class DoorService {
       faceSize: face ? Math.round(face.box.width) : null,
       sharpness: a.last?.quality?.sharpness ?? null,
       clipped: a.last?.quality?.clipped ?? null,
+      ...(a.bestFrame ? { frame: a.bestFrame } : {}),
     });
   }
 }

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import type { SealedTemplate } from './templateCipher.js';
 
 /** One approach's decision, as the audit log keeps it: no image, no embedding. */
 export interface AttemptRecord {
@@ -22,6 +23,8 @@ export interface AttemptRecord {
   readonly faceSize?: number | null;
   readonly sharpness?: number | null;
   readonly clipped?: number | null;
+  /** The approach's best frame (JPEG), kept sealed only when frame retention is on. */
+  readonly frame?: Buffer;
 }
 
 /** A fault or a door event (lock, camera, inputs, tamper): its kind, where it came from, and the log line's text. */
@@ -30,6 +33,12 @@ export interface EventRecord {
   readonly kind: 'fault' | 'event';
   readonly source: string;
   readonly detail: string;
+}
+
+/** Seals and opens retained frames with the store's key, bound to their attempt. */
+export interface FrameSealer {
+  seal(attemptId: number, jpeg: Buffer): SealedTemplate;
+  open(attemptId: number, sealed: SealedTemplate): Buffer;
 }
 
 /** An attempt as coverage and drift read it. */
@@ -53,13 +62,19 @@ export interface AttemptRow {
   readonly sharpness: number | null;
   readonly clipped: number | null;
   readonly label: 'genuine' | 'impostor' | null;
+  /** Who the owner said a genuine attempt was (a false reject has no matched user). */
+  readonly labelledUser: string | null;
 }
 
 /** Appends attempts and events; every write is a committed, synced transaction (synchronous=FULL). */
 export class AuditLog {
   private readonly insert;
   private readonly insertEvent;
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** Seals a frame for an attempt id; absent when frame retention is off (frames are then never stored). */
+    private readonly frames?: FrameSealer,
+  ) {
     this.insertEvent = db.prepare('INSERT INTO events (at, kind, source, detail) VALUES (@at, @kind, @source, @detail)');
     this.insert = db.prepare(
       `INSERT INTO attempts (at, outcome, reason, user_id, score, liveness, timings, yaw, pitch, roll, luminance, contrast, occlusion,
@@ -70,16 +85,28 @@ export class AuditLog {
   }
 
   record(a: AttemptRecord): void {
-    this.insert.run({
-      occlusion: null,
-      poseBin: null,
-      localHour: null,
-      faceSize: null,
-      sharpness: null,
-      clipped: null,
-      ...a,
-      timings: JSON.stringify(a.timings),
-    });
+    const { frame, ...row } = a;
+    const write = () => {
+      const id = Number(
+        this.insert.run({
+          occlusion: null,
+          poseBin: null,
+          localHour: null,
+          faceSize: null,
+          sharpness: null,
+          clipped: null,
+          ...row,
+          timings: JSON.stringify(a.timings),
+        }).lastInsertRowid,
+      );
+      if (frame && this.frames) {
+        const s = this.frames.seal(id, frame);
+        this.db
+          .prepare('INSERT INTO frames (attempt_id, at, key_id, iv, ciphertext, tag) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(id, a.at, s.keyId, s.iv, s.ciphertext, s.tag);
+      }
+    };
+    this.db.transaction(write)();
   }
 
   event(e: EventRecord): void {
@@ -91,15 +118,40 @@ export class AuditLog {
     return this.db
       .prepare(
         `SELECT a.id, a.at, a.outcome, a.reason, a.user_id AS userId, u.name AS userName, a.score, a.yaw, a.pitch, a.roll, a.luminance,
-           a.contrast, a.occlusion, a.pose_bin AS poseBin, a.local_hour AS localHour, a.face_size AS faceSize, a.sharpness, a.clipped, a.label
-         FROM attempts a LEFT JOIN users u ON u.id = a.user_id WHERE a.at >= ? ORDER BY a.at, a.id`,
+           a.contrast, a.occlusion, a.pose_bin AS poseBin, a.local_hour AS localHour, a.face_size AS faceSize, a.sharpness, a.clipped, a.label,
+           lu.name AS labelledUser
+         FROM attempts a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN users lu ON lu.id = a.labelled_user_id WHERE a.at >= ? ORDER BY a.at, a.id`,
       )
       .all(since) as AttemptRow[];
   }
 
   /** The owner's word on an attempt: a false reject labelled genuine becomes training data. */
-  label(id: number, label: 'genuine' | 'impostor'): boolean {
-    return this.db.prepare('UPDATE attempts SET label = ? WHERE id = ?').run(label, id).changes === 1;
+  label(id: number, label: 'genuine' | 'impostor', userId: number | null = null): boolean {
+    return this.db.prepare('UPDATE attempts SET label = ?, labelled_user_id = ? WHERE id = ?').run(label, userId, id).changes === 1;
+  }
+
+  /** Retained frames of attempts since a time, opened (for an export the owner asked for). */
+  framesSince(since: string): { attemptId: number; jpeg: Buffer }[] {
+    if (!this.frames) return [];
+    const rows = this.db
+      .prepare('SELECT attempt_id AS id, key_id, iv, ciphertext, tag FROM frames WHERE at >= ? ORDER BY attempt_id')
+      .all(since) as {
+      id: number;
+      key_id: string;
+      iv: Buffer;
+      ciphertext: Buffer;
+      tag: Buffer;
+    }[];
+    const sealer = this.frames;
+    return rows.map((r) => ({
+      attemptId: r.id,
+      jpeg: sealer.open(r.id, { iv: r.iv, ciphertext: r.ciphertext, tag: r.tag, keyId: r.key_id }),
+    }));
+  }
+
+  /** Deletes retained frames older than `before`; returns how many. */
+  purgeFramesBefore(before: string): number {
+    return this.db.prepare('DELETE FROM frames WHERE at < ?').run(before).changes;
   }
 
   /** Deletes attempts and events older than `before` (ISO); returns how many rows went. */

@@ -76,5 +76,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE attempts ADD COLUMN clipped REAL;
   ALTER TABLE attempts ADD COLUMN label TEXT;
   CREATE INDEX attempts_user ON attempts(user_id);
+  `, // 4: retained frames (only when the owner enables it): the approach's best frame, AES-256-GCM sealed
+  `
+  CREATE TABLE frames (
+    attempt_id INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    iv BLOB NOT NULL,
+    ciphertext BLOB NOT NULL,
+    tag BLOB NOT NULL
+  ) STRICT;
+  CREATE INDEX frames_at ON frames(at);
+  ALTER TABLE attempts ADD COLUMN labelled_user_id INTEGER REFERENCES users(id) ON DELETE CASCADE;
   `,
 ];

@@ -62,3 +62,24 @@ export function openEmbedding(key: TemplateKey, sealed: SealedTemplate, aad: Buf
     );
   }
 }
+
+/** The associated data of a retained frame: bound to its attempt. */
+export function frameAad(attemptId: number): Buffer {
+  return Buffer.from(`facelock frame v1|attempt ${attemptId}`, 'utf8');
+}
+
+/** AES-256-GCM over arbitrary bytes (a retained JPEG frame), fresh IV. */
+export function sealBytes(key: TemplateKey, plain: Buffer, aad: Buffer): SealedTemplate {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key.bytes, iv);
+  cipher.setAAD(aad);
+  const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return { iv, ciphertext, tag: cipher.getAuthTag(), keyId: key.id };
+}
+
+export function openBytes(key: TemplateKey, sealed: SealedTemplate, aad: Buffer): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key.bytes, sealed.iv);
+  decipher.setAAD(aad);
+  decipher.setAuthTag(sealed.tag);
+  return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+}

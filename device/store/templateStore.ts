@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EnrollError, StoreError } from '../../common/errors.js';
 import { AuditLog } from './auditLog.js';
 import { type Db, openDatabase, unavailable } from './database.js';
-import { keyCheck, openEmbedding, sealEmbedding, type TemplateKey, templateAad } from './templateCipher.js';
+import { frameAad, keyCheck, openBytes, openEmbedding, sealBytes, sealEmbedding, type TemplateKey, templateAad } from './templateCipher.js';
 
 /** The conditions a template was captured under (no image, nothing identifying). */
 export interface CaptureConditions {
@@ -279,8 +279,13 @@ export class TemplateStore {
   }
 
   /** The audit log, in the same database. */
-  auditLog(): AuditLog {
-    return new AuditLog(this.db);
+  /** The audit log; with `retainFrames`, approaches' frames are kept, sealed under this store's key. */
+  auditLog(options: { retainFrames?: boolean } = {}): AuditLog {
+    if (!options.retainFrames) return new AuditLog(this.db);
+    return new AuditLog(this.db, {
+      seal: (id, jpeg) => sealBytes(this.key, jpeg, frameAad(id)),
+      open: (id, sealed) => openBytes(this.key, sealed, frameAad(id)),
+    });
   }
 
   /** SQLite's own consistency check ('ok' when sound). */
