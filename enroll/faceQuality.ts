@@ -10,6 +10,8 @@ export interface FaceQuality {
   readonly sharpness: number;
   /** Fraction of the face's pixels at black or white (luminance <= 5 or >= 250): over- or under-exposure. */
   readonly clipped: number;
+  /** (right half - left half) / mean luminance of the crop as seen: about 0 for frontal light, large for side light. */
+  readonly lightSide: number;
 }
 
 /** Luminance statistics and Laplacian variance of a crop (the centre 70%, away from hair and background). */
@@ -26,6 +28,8 @@ export function measureQuality(crop: RgbImage): FaceQuality {
   let n = 0;
   let lapSum = 0;
   let clippedCount = 0;
+  let leftSum = 0;
+  let rightSum = 0;
   let lapSq = 0;
   let m = 0;
   for (let r = y0; r < y1; r++) {
@@ -35,6 +39,8 @@ export function measureQuality(crop: RgbImage): FaceQuality {
       sq += v * v;
       n++;
       if (v <= 5 || v >= 250) clippedCount++;
+      if (c < w / 2) leftSum += v;
+      else rightSum += v;
       if (r > 0 && c > 0 && r < h - 1 && c < w - 1) {
         const lap = 4 * v - (y[(r - 1) * w + c] ?? 0) - (y[(r + 1) * w + c] ?? 0) - (y[r * w + c - 1] ?? 0) - (y[r * w + c + 1] ?? 0);
         lapSum += lap;
@@ -50,5 +56,6 @@ export function measureQuality(crop: RgbImage): FaceQuality {
     contrast: Math.sqrt(Math.max(0, sq / n - mean * mean)),
     sharpness: lapSq / Math.max(1, m) - lapMean * lapMean,
     clipped: clippedCount / Math.max(1, n),
+    lightSide: mean > 0 ? (2 * (rightSum - leftSum)) / n / mean : 0,
   };
 }

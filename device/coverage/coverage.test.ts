@@ -25,6 +25,7 @@ const row = (daysAgo: number, o: Partial<AttemptRow> = {}): AttemptRow => ({
   faceSize: 180,
   sharpness: 300,
   clipped: 0,
+  lightSide: 0,
   label: null,
   labelledUser: null,
   ...o,

@@ -1,15 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeImageFile } from '../../model/image/decodeImage.js';
 import { DoorFixture } from '../../test/daemonFixture.js';
 import { datasetForTests } from '../../test/datasets.js';
 import { runCli } from '../../test/runCli.js';
 
 const lfw = datasetForTests('lfw', 'coverage and drift through the daemon');
 const yale = datasetForTests('yale', 'coverage and drift through the daemon (Yale faces)');
+const orl = datasetForTests('orl', 'coverage through the daemon (ORL pose changes)');
 const DAY = 86_400_000;
 
 /** Yale's frontal, centre-lit faces of six subjects as JPEG frames, at `gain` times their brightness (temp files). */
@@ -25,7 +27,7 @@ async function yaleFrames(dir: string, name: string, gain: number): Promise<stri
   return out;
 }
 
-describe.runIf(lfw && yale)('coverage, drift and retention, with real faces through the daemon', () => {
+describe.runIf(lfw && yale && orl)('coverage, drift and retention, with real faces through the daemon', () => {
   let f: DoorFixture;
   let normal: string;
   let dark: string;
@@ -46,6 +48,15 @@ describe.runIf(lfw && yale)('coverage, drift and retention, with real faces thro
       '--config',
       f.config(name, `camera: { kind: replay, source: ${source}, framerate: 4 }\ndecision: { windowMs: 100 }\nmotion: { holdMs: 0 }\n`),
     ]);
+  const attemptsJson = async () => {
+    const r = await runCli([...f.base, '--json', 'attempts', 'list', '--limit', '1000']);
+    expect(r.code, r.stderr).toBe(0);
+    return r.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { poseBin: string | null; lightSide: number | null; luminance: number | null });
+  };
   const coverage = async (driftWindow: { recentDays: number; referenceDays: number }, html?: string) => {
     const cfg = f.config(
       'cov',
@@ -87,6 +98,38 @@ describe.runIf(lfw && yale)('coverage, drift and retention, with real faces thro
     const dim = darker.lightByHour.rows.slice(0, 2).reduce((s, _, i) => s + (darker.lightByHour.counts[i]?.[hour] ?? 0), 0);
     expect(low).toBeGreaterThanOrEqual(0);
     expect(dim).toBeGreaterThanOrEqual(5); // the darkened faces sit in the two darkest bins
+  });
+
+  it("puts ORL's turned heads in the left and right pose bins, and Yale's side-lit faces on their lit side", async () => {
+    const before = (await attemptsJson()).length;
+    const poses = join(f.dir, 'orl-s1');
+    mkdirSync(poses);
+    // a camera sends JPEG: the PGM files are converted (in the test's temporary folder)
+    for (let i = 1; i <= 10; i++) {
+      const img = await decodeImageFile(join(orl as string, 's1', `${i}.pgm`));
+      await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 3 } })
+        .jpeg()
+        .toFile(join(poses, `${String(i).padStart(2, '0')}.jpg`));
+    }
+    expect((await replay('orl', poses)).code).toBe(0);
+    const orlRows = (await attemptsJson()).slice(before);
+    // subject 1 looks ahead, then turns about 20 degrees each way (our yaw: 0, -19, -2, 19, -24, 20, 2, -2, -7, -14)
+    expect([...new Set(orlRows.map((r) => r.poseBin))]).toEqual(expect.arrayContaining(['frontal', 'left', 'right']));
+    // one run per subject: after 5 failed approaches in a row the door locks out (30 s), so runs stay short
+    for (const s of ['02', '03', '04', '05']) {
+      const light = join(f.dir, `yale-light-${s}`);
+      mkdirSync(light);
+      for (const c of ['centerlight', 'leftlight', 'rightlight'])
+        symlinkSync(join(yale as string, `subject${s}.${c}`), join(light, `${c}.gif`));
+      const mark = (await attemptsJson()).length;
+      expect((await replay(`yale-light-${s}`, light)).code).toBe(0);
+      const rows = (await attemptsJson()).slice(mark);
+      expect(rows, `subject ${s}: one approach per lighting`).toHaveLength(3);
+      const [centre, left, right] = rows.map((r) => r.lightSide ?? 0); // frames play in name order: centre, left, right
+      expect(Math.abs(left as number)).toBeGreaterThan(Math.abs(centre as number));
+      expect(Math.abs(right as number)).toBeGreaterThan(Math.abs(centre as number));
+      expect(Math.sign(left as number)).toBe(-Math.sign(right as number));
+    }
   });
 
   it('renders the coverage page in headless Chromium with its heatmaps', () => {
@@ -152,7 +195,12 @@ describe.runIf(lfw && yale)('coverage, drift and retention, with real faces thro
       runCli([
         'run',
         '--config',
-        f.config(name, `camera: { kind: replay, source: ${source}, framerate: 5 }\nretention: { frames: true }\n`),
+        // a pulse longer than the replay: one approach per run
+        f.config(
+          name,
+          `camera: { kind: replay, source: ${source}, framerate: 5 }\nretention: { frames: true }\n`,
+          'lock: { driver: sim, unlockMs: 5000 }',
+        ),
       ]);
     for (const [name, source] of [
       ['r1', join(f.dir, 'laura-door')],

@@ -104,6 +104,13 @@ export function buildCoverage(
         attempts.filter((r) => r.luminance !== null && bucket(r.luminance, LUM) === i),
       ),
     ),
+    ...['even light', 'side light'].map((b, i) =>
+      rate(
+        'light side',
+        b,
+        attempts.filter((r) => r.lightSide !== null && (Math.abs(r.lightSide) >= 0.2 ? 1 : 0) === i),
+      ),
+    ),
     ...['clear', 'partly hidden'].map((b, i) =>
       rate(
         'occlusion',

@@ -174,6 +174,7 @@ export class DoorService {
       faceSize: face ? Math.round(face.box.width) : null,
       sharpness: a.last?.quality?.sharpness ?? null,
       clipped: a.last?.quality?.clipped ?? null,
+      lightSide: a.last?.quality?.lightSide ?? null,
       ...(a.bestFrame ? { frame: a.bestFrame } : {}),
     });
   }

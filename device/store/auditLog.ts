@@ -23,6 +23,8 @@ export interface AttemptRecord {
   readonly faceSize?: number | null;
   readonly sharpness?: number | null;
   readonly clipped?: number | null;
+  /** Side light: (right - left) / mean face luminance. */
+  readonly lightSide?: number | null;
   /** The approach's best frame (JPEG), kept sealed only when frame retention is on. */
   readonly frame?: Buffer;
 }
@@ -61,6 +63,7 @@ export interface AttemptRow {
   readonly faceSize: number | null;
   readonly sharpness: number | null;
   readonly clipped: number | null;
+  readonly lightSide: number | null;
   readonly label: 'genuine' | 'impostor' | null;
   /** Who the owner said a genuine attempt was (a false reject has no matched user). */
   readonly labelledUser: string | null;
@@ -78,9 +81,9 @@ export class AuditLog {
     this.insertEvent = db.prepare('INSERT INTO events (at, kind, source, detail) VALUES (@at, @kind, @source, @detail)');
     this.insert = db.prepare(
       `INSERT INTO attempts (at, outcome, reason, user_id, score, liveness, timings, yaw, pitch, roll, luminance, contrast, occlusion,
-         pose_bin, local_hour, face_size, sharpness, clipped)
+         pose_bin, local_hour, face_size, sharpness, clipped, light_side)
        VALUES (@at, @outcome, @reason, @userId, @score, @liveness, @timings, @yaw, @pitch, @roll, @luminance, @contrast, @occlusion,
-         @poseBin, @localHour, @faceSize, @sharpness, @clipped)`,
+         @poseBin, @localHour, @faceSize, @sharpness, @clipped, @lightSide)`,
     );
   }
 
@@ -95,6 +98,7 @@ export class AuditLog {
           faceSize: null,
           sharpness: null,
           clipped: null,
+          lightSide: null,
           ...row,
           timings: JSON.stringify(a.timings),
         }).lastInsertRowid,
@@ -118,7 +122,7 @@ export class AuditLog {
     return this.db
       .prepare(
         `SELECT a.id, a.at, a.outcome, a.reason, a.user_id AS userId, u.name AS userName, a.score, a.yaw, a.pitch, a.roll, a.luminance,
-           a.contrast, a.occlusion, a.pose_bin AS poseBin, a.local_hour AS localHour, a.face_size AS faceSize, a.sharpness, a.clipped, a.label,
+           a.contrast, a.occlusion, a.pose_bin AS poseBin, a.local_hour AS localHour, a.face_size AS faceSize, a.sharpness, a.clipped, a.light_side AS lightSide, a.label,
            lu.name AS labelledUser
          FROM attempts a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN users lu ON lu.id = a.labelled_user_id WHERE a.at >= ? ORDER BY a.at, a.id`,
       )

@@ -88,5 +88,6 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX frames_at ON frames(at);
   ALTER TABLE attempts ADD COLUMN labelled_user_id INTEGER REFERENCES users(id) ON DELETE CASCADE;
+  ALTER TABLE attempts ADD COLUMN light_side REAL;
   `,
 ];
