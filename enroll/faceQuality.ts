@@ -12,6 +12,8 @@ export interface FaceQuality {
   readonly clipped: number;
   /** (right half - left half) / mean luminance of the crop as seen: about 0 for frontal light, large for side light. */
   readonly lightSide: number;
+  /** Mean |R-G| + |G-B| (0-510): about 0 for a grey or infrared (night mode) picture. */
+  readonly colourfulness: number;
 }
 
 /** Luminance statistics and Laplacian variance of a crop (the centre 70%, away from hair and background). */
@@ -29,6 +31,7 @@ export function measureQuality(crop: RgbImage): FaceQuality {
   let lapSum = 0;
   let clippedCount = 0;
   let leftSum = 0;
+  let chroma = 0;
   let rightSum = 0;
   let lapSq = 0;
   let m = 0;
@@ -39,6 +42,8 @@ export function measureQuality(crop: RgbImage): FaceQuality {
       sq += v * v;
       n++;
       if (v <= 5 || v >= 250) clippedCount++;
+      const i = r * w + c;
+      chroma += Math.abs((data[3 * i] ?? 0) - (data[3 * i + 1] ?? 0)) + Math.abs((data[3 * i + 1] ?? 0) - (data[3 * i + 2] ?? 0));
       if (c < w / 2) leftSum += v;
       else rightSum += v;
       if (r > 0 && c > 0 && r < h - 1 && c < w - 1) {
@@ -57,5 +62,6 @@ export function measureQuality(crop: RgbImage): FaceQuality {
     sharpness: lapSq / Math.max(1, m) - lapMean * lapMean,
     clipped: clippedCount / Math.max(1, n),
     lightSide: mean > 0 ? (2 * (rightSum - leftSum)) / n / mean : 0,
+    colourfulness: chroma / Math.max(1, n),
   };
 }

@@ -26,6 +26,7 @@ const row = (daysAgo: number, o: Partial<AttemptRow> = {}): AttemptRow => ({
   sharpness: 300,
   clipped: 0,
   lightSide: 0,
+  colourMode: 'colour',
   label: null,
   labelledUser: null,
   ...o,

@@ -55,7 +55,9 @@ describe.runIf(lfw && yale && orl)('coverage, drift and retention, with real fac
       .trim()
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { poseBin: string | null; lightSide: number | null; luminance: number | null });
+      .map(
+        (l) => JSON.parse(l) as { poseBin: string | null; lightSide: number | null; luminance: number | null; colourMode: string | null },
+      );
   };
   const coverage = async (driftWindow: { recentDays: number; referenceDays: number }, html?: string) => {
     const cfg = f.config(
@@ -129,6 +131,7 @@ describe.runIf(lfw && yale && orl)('coverage, drift and retention, with real fac
       expect(Math.abs(left as number)).toBeGreaterThan(Math.abs(centre as number));
       expect(Math.abs(right as number)).toBeGreaterThan(Math.abs(centre as number));
       expect(Math.sign(left as number)).toBe(-Math.sign(right as number));
+      expect(rows.map((r) => r.colourMode)).toEqual(['mono', 'mono', 'mono']); // Yale is grey: what an IR camera gives at night
     }
   });
 

@@ -104,6 +104,13 @@ export function buildCoverage(
         attempts.filter((r) => r.luminance !== null && bucket(r.luminance, LUM) === i),
       ),
     ),
+    ...(['colour', 'mono'] as const).map((b) =>
+      rate(
+        'camera mode',
+        b,
+        attempts.filter((r) => r.colourMode === b),
+      ),
+    ),
     ...['even light', 'side light'].map((b, i) =>
       rate(
         'light side',

@@ -175,6 +175,7 @@ export class DoorService {
       sharpness: a.last?.quality?.sharpness ?? null,
       clipped: a.last?.quality?.clipped ?? null,
       lightSide: a.last?.quality?.lightSide ?? null,
+      colourMode: a.last?.quality ? (a.last.quality.colourfulness < 6 ? 'mono' : 'colour') : null,
       ...(a.bestFrame ? { frame: a.bestFrame } : {}),
     });
   }

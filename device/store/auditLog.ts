@@ -25,6 +25,8 @@ export interface AttemptRecord {
   readonly clipped?: number | null;
   /** Side light: (right - left) / mean face luminance. */
   readonly lightSide?: number | null;
+  /** 'colour', or 'mono' for a grey or infrared (night mode) picture. */
+  readonly colourMode?: 'colour' | 'mono' | null;
   /** The approach's best frame (JPEG), kept sealed only when frame retention is on. */
   readonly frame?: Buffer;
 }
@@ -64,6 +66,7 @@ export interface AttemptRow {
   readonly sharpness: number | null;
   readonly clipped: number | null;
   readonly lightSide: number | null;
+  readonly colourMode: 'colour' | 'mono' | null;
   readonly label: 'genuine' | 'impostor' | null;
   /** Who the owner said a genuine attempt was (a false reject has no matched user). */
   readonly labelledUser: string | null;
@@ -81,9 +84,9 @@ export class AuditLog {
     this.insertEvent = db.prepare('INSERT INTO events (at, kind, source, detail) VALUES (@at, @kind, @source, @detail)');
     this.insert = db.prepare(
       `INSERT INTO attempts (at, outcome, reason, user_id, score, liveness, timings, yaw, pitch, roll, luminance, contrast, occlusion,
-         pose_bin, local_hour, face_size, sharpness, clipped, light_side)
+         pose_bin, local_hour, face_size, sharpness, clipped, light_side, colour_mode)
        VALUES (@at, @outcome, @reason, @userId, @score, @liveness, @timings, @yaw, @pitch, @roll, @luminance, @contrast, @occlusion,
-         @poseBin, @localHour, @faceSize, @sharpness, @clipped, @lightSide)`,
+         @poseBin, @localHour, @faceSize, @sharpness, @clipped, @lightSide, @colourMode)`,
     );
   }
 
@@ -99,6 +102,7 @@ export class AuditLog {
           sharpness: null,
           clipped: null,
           lightSide: null,
+          colourMode: null,
           ...row,
           timings: JSON.stringify(a.timings),
         }).lastInsertRowid,
@@ -122,7 +126,7 @@ export class AuditLog {
     return this.db
       .prepare(
         `SELECT a.id, a.at, a.outcome, a.reason, a.user_id AS userId, u.name AS userName, a.score, a.yaw, a.pitch, a.roll, a.luminance,
-           a.contrast, a.occlusion, a.pose_bin AS poseBin, a.local_hour AS localHour, a.face_size AS faceSize, a.sharpness, a.clipped, a.light_side AS lightSide, a.label,
+           a.contrast, a.occlusion, a.pose_bin AS poseBin, a.local_hour AS localHour, a.face_size AS faceSize, a.sharpness, a.clipped, a.light_side AS lightSide, a.colour_mode AS colourMode, a.label,
            lu.name AS labelledUser
          FROM attempts a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN users lu ON lu.id = a.labelled_user_id WHERE a.at >= ? ORDER BY a.at, a.id`,
       )

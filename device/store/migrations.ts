@@ -89,5 +89,6 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX frames_at ON frames(at);
   ALTER TABLE attempts ADD COLUMN labelled_user_id INTEGER REFERENCES users(id) ON DELETE CASCADE;
   ALTER TABLE attempts ADD COLUMN light_side REAL;
+  ALTER TABLE attempts ADD COLUMN colour_mode TEXT;
   `,
 ];
