@@ -21,6 +21,7 @@ const { values: args } = parseArgs({
     'no-separation': { type: 'boolean', default: false },
     'no-loop': { type: 'boolean', default: false },
     'idle-seconds': { type: 'string', default: '20' },
+    'idle-every': { type: 'string', default: '3' },
     json: { type: 'string' },
   },
 });
@@ -83,7 +84,7 @@ if (!args['no-loop']) {
   print(
     `loop: frame-to-decision ${ms(l.frameToDecisionMs.median)} ms median / ${ms(l.frameToDecisionMs.p95)} ms p95 over ${l.frames} JPEG frames (${Math.round(l.fps * 10) / 10} fps); engine alone ${ms(l.engineMs.median)} ms median; p95 / engine median = ${(report.loop as { p95OverEngineMedian: number }).p95OverEngineMedian}`,
   );
-  const idle = await idleCpu(Number(args['idle-seconds']));
+  const idle = await idleCpu(Number(args['idle-seconds']), Number(args['idle-every']));
   report.idle = {
     cpuPercentOfOneCore: Math.round(idle.cpuPercentOfOneCore * 100) / 100,
     rssStartMb: Math.round(idle.rssStartMb),
@@ -91,7 +92,7 @@ if (!args['no-loop']) {
     seconds: Math.round(idle.seconds),
   };
   print(
-    `idle: facelock run on a static 640x480 scene at 15 fps: ${(report.idle as { cpuPercentOfOneCore: number }).cpuPercentOfOneCore}% of one core over ${Math.round(idle.seconds)} s; RSS ${Math.round(idle.rssStartMb)} -> ${Math.round(idle.rssEndMb)} MB`,
+    `idle: facelock run on a static 640x480 scene at 15 fps, motion.idleEvery ${args['idle-every']}: ${(report.idle as { cpuPercentOfOneCore: number }).cpuPercentOfOneCore}% of one core over ${Math.round(idle.seconds)} s; RSS ${Math.round(idle.rssStartMb)} -> ${Math.round(idle.rssEndMb)} MB`,
   );
 }
 
