@@ -6,14 +6,14 @@ import { type CliContext, runCommand } from '../device/cli/cliContext.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
 import { CALIBRATION_FORMAT, type CalibrationFile } from '../device/door/calibrationFile.js';
 import { keySource, readKeyFile } from '../device/store/keyFile.js';
-import type { EmbedderName } from '../model/loadFaceEngine.js';
+import { type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
 import { headline } from './calibrationReport.js';
 import { recordExperiment } from './experimentRegistry.js';
 import { FeatureCache } from './featureCache.js';
 import type { Progress } from './featurePool.js';
 import type { EvaluatedModel } from './imageFeatures.js';
 import { renderReportHtml } from './reportHtml.js';
-import { calibrationModelHashes, runCalibration } from './runCalibration.js';
+import { runCalibration } from './runCalibration.js';
 
 interface CalibrateOptions {
   pairs?: string;
@@ -141,7 +141,7 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
             targetFar: v.operating.targetFar,
             fusion: { k: v.door.k, n: v.door.n },
             probability: v.probability.chosen,
-            modelHashes: calibrationModelHashes(embedder),
+            modelHashes: engineModelHashes({ embedder }),
             data: {
               dir: report.data?.dir ?? '',
               listSha256: report.data?.listSha256 ?? '',

@@ -1,10 +1,10 @@
 import { bootstrapIntervals, type Interval, weightedEer, weightedTarAtFar } from './bootstrap.js';
-import { type ConditionRow, conditionErrors, type ImageConditions, type ScoredPair } from './conditionAnalysis.js';
+import { type ConditionRow, conditionErrors, type ScoredPair } from './conditionAnalysis.js';
 import { type CurvePoint, errorCurve, scoreHistogram } from './curves.js';
 import { type DoorRates, simulateDoor } from './doorSimulation.js';
+import { Extremes, foldPairs, type ImageResult, type Similarity, scoreFold } from './foldPairs.js';
 import { concatScores, equalErrorRateOf, type FoldScores, heldOutAccuracy, heldOutAtFar, meanStd } from './kfold.js';
-import type { LfwDataset } from './lfwDataset.js';
-import { identityOf } from './lfwDataset.js';
+import { identityOf, type LfwDataset } from './lfwDataset.js';
 import {
   fitPlatt,
   fitTemperature,
@@ -18,13 +18,6 @@ import { equalErrorRate, type OperatingPoint, rocAuc, sortedDescending, tarAtFar
 
 /** The FARs every report states TAR at. */
 export const REPORTED_FARS = [1e-2, 1e-3, 1e-4, 1e-5] as const;
-
-export interface ImageResult {
-  /** Path relative to the dataset. */
-  readonly path: string;
-  readonly embedding: Float32Array | undefined;
-  readonly conditions: ImageConditions | undefined;
-}
 
 export interface VerificationOptions {
   readonly targetFar: number;
@@ -106,23 +99,6 @@ function summarize(genuine: Float64Array, impostor: Float64Array): ErrorSummary 
   };
 }
 
-/** Keeps the `size` most extreme pairs seen (highest impostors, or lowest genuine when `lowest`). */
-class Extremes {
-  readonly items: { a: number; b: number; score: number }[] = [];
-  constructor(
-    private readonly size: number,
-    private readonly lowest: boolean,
-  ) {}
-  add(a: number, b: number, score: number): void {
-    const key = this.lowest ? -score : score;
-    const last = this.items.at(-1);
-    if (this.items.length >= this.size && last && key <= (this.lowest ? -last.score : last.score)) return;
-    this.items.push({ a, b, score });
-    this.items.sort((x, y) => (this.lowest ? x.score - y.score : y.score - x.score));
-    if (this.items.length > this.size) this.items.pop();
-  }
-}
-
 /**
  * Everything the calibration report says about verification, from the images' embeddings: per fold and pooled error
  * rates over ALL same- and cross-identity pairs of each fold (missed faces score -Infinity: rejects), the LFW 10-fold
@@ -132,7 +108,7 @@ class Extremes {
 export function evaluateVerification(
   dataset: LfwDataset,
   images: ReadonlyMap<string, ImageResult>,
-  similarity: (a: Float32Array, b: Float32Array) => number,
+  similarity: Similarity,
   o: VerificationOptions,
 ): VerificationReport {
   const foldScores: FoldScores[] = [];
@@ -144,36 +120,7 @@ export function evaluateVerification(
     const items = fold.images.map((p) => images.get(p) as ImageResult);
     const offset = allImages.length;
     allImages.push(...items);
-    const gen: number[] = [];
-    const imp: number[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const a = items[i] as ImageResult;
-      const idA = identityOf(a.path);
-      for (let j = i + 1; j < items.length; j++) {
-        const b = items[j] as ImageResult;
-        const s = a.embedding && b.embedding ? similarity(a.embedding, b.embedding) : Number.NEGATIVE_INFINITY;
-        const same = idA === identityOf(b.path);
-        if (same) {
-          gen.push(s);
-          worstGenuine.add(offset + i, offset + j, s);
-        } else {
-          imp.push(s);
-          if (Number.isFinite(s)) worstImpostor.add(offset + i, offset + j, s);
-        }
-      }
-    }
-    const pairScore = (p: { a: string; b: string }) => {
-      const ea = images.get(p.a)?.embedding;
-      const eb = images.get(p.b)?.embedding;
-      return ea && eb ? similarity(ea, eb) : Number.NEGATIVE_INFINITY;
-    };
-    const scores: FoldScores = {
-      fold: fold.fold,
-      pairGenuine: Float64Array.from(fold.pairs.filter((p) => p.same).map(pairScore)),
-      pairImpostor: Float64Array.from(fold.pairs.filter((p) => !p.same).map(pairScore)),
-      genuine: Float64Array.from(gen),
-      impostor: Float64Array.from(imp),
-    };
+    const scores = scoreFold(fold, items, offset, similarity, { genuine: worstGenuine, impostor: worstImpostor });
     foldScores.push(scores);
     foldReports.push({
       fold: fold.fold,
@@ -244,7 +191,12 @@ export function evaluateVerification(
 
   // door-level rates: every identity of the data with its images in order, at the operating threshold
   const byIdentity = new Map<string, (Float32Array | undefined)[]>();
-  for (const it of allImages) byIdentity.set(identityOf(it.path), [...(byIdentity.get(identityOf(it.path)) ?? []), it.embedding]);
+  for (const it of allImages) {
+    const id = identityOf(it.path);
+    const list = byIdentity.get(id);
+    if (list) list.push(it.embedding);
+    else byIdentity.set(id, [it.embedding]);
+  }
   const door = simulateDoor(
     [...byIdentity].map(([identity, embeddings]) => ({ identity, embeddings })),
     similarity,
@@ -289,25 +241,11 @@ export function evaluateVerification(
   };
 }
 
-/** Every scored pair of every fold, again (recomputed rather than kept: millions of pairs). */
-function* scoredPairsOf(
-  dataset: LfwDataset,
-  all: readonly ImageResult[],
-  similarity: (a: Float32Array, b: Float32Array) => number,
-): Generator<ScoredPair> {
+/** Every scored pair of every fold with both faces found, again (recomputed rather than kept: millions of pairs). */
+function* scoredPairsOf(dataset: LfwDataset, all: readonly ImageResult[], similarity: Similarity): Generator<ScoredPair> {
   let offset = 0;
   for (const fold of dataset.folds) {
-    const n = fold.images.length;
-    for (let i = 0; i < n; i++) {
-      const a = all[offset + i];
-      if (!a?.embedding) continue;
-      const idA = identityOf(a.path);
-      for (let j = i + 1; j < n; j++) {
-        const b = all[offset + j];
-        if (!b?.embedding) continue;
-        yield { a: offset + i, b: offset + j, score: similarity(a.embedding, b.embedding), same: idA === identityOf(b.path) };
-      }
-    }
-    offset += n;
+    for (const p of foldPairs(all.slice(offset, offset + fold.images.length), offset, similarity)) if (Number.isFinite(p.score)) yield p;
+    offset += fold.images.length;
   }
 }

@@ -7,6 +7,7 @@ import { type BackendChoice, selectBackend } from '../model/backend.js';
 import { cosine } from '../model/embedder/embedder.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import { decodeImage } from '../model/image/decodeImage.js';
+import type { RgbImage } from '../model/image/rgbImage.js';
 import { type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
 import { packageDir } from '../model/packageFiles.js';
 import type { ImageConditions } from './conditionAnalysis.js';
@@ -49,25 +50,37 @@ export function facelockExtractor(engine: FaceEngine): FeatureExtractor {
     model: 'facelock',
     description: `facelock ${engine.embedderName}`,
     modelHash: hashOfHashes(engine.info.modelHashes),
-    async features(bytes, name, withLiveness) {
-      let image: Awaited<ReturnType<typeof decodeImage>>;
-      try {
-        image = await decodeImage(bytes, name);
-      } catch (err) {
-        return { found: false, error: (err as Error).message };
-      }
-      const { faces } = await engine.analyze(image, { maxFaces: 1, liveness: withLiveness });
-      const face = faces[0];
-      if (!face?.embedding) return { found: false };
-      const q = measureQuality(engine.alignedCrop(image, face, 112));
-      return {
-        found: true,
-        embedding: face.embedding,
-        conditions: { yaw: face.pose.yaw, pitch: face.pose.pitch, luminance: q.luminance, contrast: q.contrast, meshScore: face.meshScore },
-        ...(face.antispoof === undefined ? {} : { antispoof: face.antispoof }),
-      };
-    },
+    features: (bytes, name, withLiveness) =>
+      fromImage(bytes, name, async (image) => {
+        const { faces } = await engine.analyze(image, { maxFaces: 1, liveness: withLiveness });
+        const face = faces[0];
+        if (!face?.embedding) return { found: false };
+        const q = measureQuality(engine.alignedCrop(image, face, 112));
+        return {
+          found: true,
+          embedding: face.embedding,
+          conditions: {
+            yaw: face.pose.yaw,
+            pitch: face.pose.pitch,
+            luminance: q.luminance,
+            contrast: q.contrast,
+            meshScore: face.meshScore,
+          },
+          ...(face.antispoof === undefined ? {} : { antispoof: face.antispoof }),
+        };
+      }),
   };
+}
+
+/** Decodes the image and hands it on; an unreadable image is a failure to enrol with its reason, never a crash. */
+async function fromImage(bytes: Buffer, name: string, use: (image: RgbImage) => Promise<ImageFeatures>): Promise<ImageFeatures> {
+  let image: RgbImage;
+  try {
+    image = await decodeImage(bytes, name);
+  } catch (err) {
+    return { found: false, error: (err as Error).message };
+  }
+  return use(image);
 }
 
 function faceApiModelHashes(): Record<string, string> {
@@ -93,15 +106,10 @@ export async function faceApiExtractor(backend: BackendChoice): Promise<FeatureE
     model: 'face-api',
     description: PEER_NAME,
     modelHash: hashOfHashes(faceApiModelHashes()),
-    async features(bytes, name) {
-      let image: Awaited<ReturnType<typeof decodeImage>>;
-      try {
-        image = await decodeImage(bytes, name);
-      } catch (err) {
-        return { found: false, error: (err as Error).message };
-      }
-      const descriptor = await peer.describe(image);
-      return descriptor ? { found: true, embedding: descriptor } : { found: false };
-    },
+    features: (bytes, name) =>
+      fromImage(bytes, name, async (image) => {
+        const descriptor = await peer.describe(image);
+        return descriptor ? { found: true, embedding: descriptor } : { found: false };
+      }),
   };
 }

@@ -35,7 +35,8 @@ export function accuracy(genDesc: Float64Array, impDesc: Float64Array, t: number
   return (countAbove(genDesc, t) + impDesc.length - countAbove(impDesc, t)) / (genDesc.length + impDesc.length);
 }
 
-function concat(arrays: readonly Float64Array[]): Float64Array {
+/** One array of the scores of several folds. */
+export function concatScores(arrays: readonly Float64Array[]): Float64Array {
   const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
   let o = 0;
   for (const a of arrays) {
@@ -53,7 +54,7 @@ export function heldOutAccuracy(folds: readonly FoldScores[], choose = bestAccur
   if (folds.length < 2) throw new Error('k-fold evaluation needs at least 2 folds');
   return folds.map((f) => {
     const others = folds.filter((o) => o !== f);
-    const t = choose(concat(others.map((o) => o.pairGenuine)), concat(others.map((o) => o.pairImpostor)));
+    const t = choose(concatScores(others.map((o) => o.pairGenuine)), concatScores(others.map((o) => o.pairImpostor)));
     return { fold: f.fold, threshold: t, value: accuracy(sortedDescending(f.pairGenuine), sortedDescending(f.pairImpostor), t) };
   });
 }
@@ -74,8 +75,8 @@ export function heldOutAtFar(folds: readonly FoldScores[], targetFar: number): H
   return folds.map((f) => {
     const others = folds.filter((o) => o !== f);
     const { threshold } = tarAtFarSorted(
-      sortedDescending(concat(others.map((o) => o.genuine))),
-      sortedDescending(concat(others.map((o) => o.impostor))),
+      sortedDescending(concatScores(others.map((o) => o.genuine))),
+      sortedDescending(concatScores(others.map((o) => o.impostor))),
       targetFar,
     );
     const gen = sortedDescending(f.genuine);
@@ -89,8 +90,6 @@ export function meanStd(values: readonly number[]): { mean: number; std: number 
   const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
   return { mean, std };
 }
-
-export { concat as concatScores };
 
 /** The equal-error threshold of some scores (the centre of temperature scaling). */
 export function equalErrorRateOf(genuine: Float64Array, impostor: Float64Array): number {

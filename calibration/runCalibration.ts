@@ -5,16 +5,16 @@ import { DatasetError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { BackendChoice } from '../model/backend.js';
 import type { EmbedderName } from '../model/loadFaceEngine.js';
-import { engineModelHashes } from '../model/loadFaceEngine.js';
 import { projectRoot } from '../model/packageFiles.js';
 import { type LivenessResult, livenessErrors, readAttackDataset } from './attackData.js';
 import type { CalibrationReport } from './calibrationReport.js';
-import { evaluateVerification, type ImageResult } from './evaluateVerification.js';
+import { evaluateVerification } from './evaluateVerification.js';
 import type { FeatureCache } from './featureCache.js';
 import { extractFeatures, type Progress } from './featurePool.js';
+import type { ImageResult } from './foldPairs.js';
 import { type EvaluatedModel, similarityOf } from './imageFeatures.js';
-import { type LfwDataset, readLfwDataset } from './lfwDataset.js';
-import { checkSplit, findSplit, partHash, type SplitManifest, type SplitPart, sha256 } from './splitManifest.js';
+import { readLfwDataset } from './lfwDataset.js';
+import { checkSplit, findSplit, lfwSplitParts, nuaaParts, type SplitManifest, sha256 } from './splitManifest.js';
 
 export interface CalibrationOptions {
   readonly pairs?: string;
@@ -48,37 +48,6 @@ export function gitCommit(): string {
 }
 
 /** The split parts of a dataset: LFW folds, or NUAA subjects split into train and dev (every 4th subject is dev). */
-/** The split parts of an LFW-format dataset: one per fold, with the hash of its images (in dataset order). */
-export function lfwSplitParts(dataset: LfwDataset, imageHashes: readonly string[]): SplitPart[] {
-  let offset = 0;
-  return dataset.folds.map((f) => {
-    const hashes = imageHashes.slice(offset, offset + f.images.length);
-    offset += f.images.length;
-    return { name: `fold${f.fold}`, identities: f.identities, images: f.images.length, sha256: partHash(f.images, hashes) };
-  });
-}
-
-export function nuaaParts(
-  presentations: readonly { file: string; subject: string }[],
-  dir: string,
-  hashes: readonly string[],
-): SplitPart[] {
-  const subjects = [...new Set(presentations.map((p) => p.subject))].sort();
-  const dev = new Set(subjects.filter((_, i) => i % 4 === 3));
-  return (['train', 'dev'] as const).map((name) => {
-    const idx = presentations.flatMap((p, i) => ((dev.has(p.subject) ? 'dev' : 'train') === name ? [i] : []));
-    return {
-      name,
-      identities: subjects.filter((s) => dev.has(s) === (name === 'dev')),
-      images: idx.length,
-      sha256: partHash(
-        idx.map((i) => relative(dir, presentations[i]?.file ?? '')),
-        idx.map((i) => hashes[i] ?? ''),
-      ),
-    };
-  });
-}
-
 /**
  * One calibration run: features of every image (cached, in worker threads), verification error rates on LFW-format
  * pairs, liveness error rates on NUAA-format presentations. Returns the report and the frozen-split manifests the
@@ -209,9 +178,4 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
     calibrationFile: null,
   };
   return { report, splits };
-}
-
-/** The model hashes a calibration file records (those the daemon compares against its own). */
-export function calibrationModelHashes(embedder: EmbedderName): Record<string, string> {
-  return engineModelHashes({ embedder });
 }

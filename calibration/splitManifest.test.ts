@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { datasetForTests } from '../test/datasets.js';
 import { readAttackDataset } from './attackData.js';
 import { readLfwDataset } from './lfwDataset.js';
-import { lfwSplitParts, nuaaParts } from './runCalibration.js';
-import { checkSplit, fileHashes, findSplit, sha256 } from './splitManifest.js';
+import { checkSplit, fileHashes, findSplit, lfwSplitParts, nuaaParts, sha256 } from './splitManifest.js';
 
 const lfw = datasetForTests('lfw', 'the frozen lfw-dev split');
 const nuaa = datasetForTests('nuaa', 'the frozen nuaa-train split');

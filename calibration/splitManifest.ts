@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { DatasetError } from '../common/errors.js';
 import { projectRoot } from '../model/packageFiles.js';
+import type { LfwDataset } from './lfwDataset.js';
 
 /**
  * The evaluation contract: which images make up each part of a dataset, frozen with hashes, so every run (and every
@@ -68,4 +69,35 @@ export function checkSplit(frozen: { file: string; manifest: SplitManifest }, pa
 /** The hash of every file, read from disk. */
 export function fileHashes(files: readonly string[]): string[] {
   return files.map((f) => sha256(readFileSync(f)));
+}
+
+/** The split parts of an LFW-format dataset: one per fold, with the hash of its images (in dataset order). */
+export function lfwSplitParts(dataset: LfwDataset, imageHashes: readonly string[]): SplitPart[] {
+  let offset = 0;
+  return dataset.folds.map((f) => {
+    const hashes = imageHashes.slice(offset, offset + f.images.length);
+    offset += f.images.length;
+    return { name: `fold${f.fold}`, identities: f.identities, images: f.images.length, sha256: partHash(f.images, hashes) };
+  });
+}
+
+export function nuaaParts(
+  presentations: readonly { file: string; subject: string }[],
+  dir: string,
+  hashes: readonly string[],
+): SplitPart[] {
+  const subjects = [...new Set(presentations.map((p) => p.subject))].sort();
+  const dev = new Set(subjects.filter((_, i) => i % 4 === 3));
+  return (['train', 'dev'] as const).map((name) => {
+    const idx = presentations.flatMap((p, i) => ((dev.has(p.subject) ? 'dev' : 'train') === name ? [i] : []));
+    return {
+      name,
+      identities: subjects.filter((s) => dev.has(s) === (name === 'dev')),
+      images: idx.length,
+      sha256: partHash(
+        idx.map((i) => relative(dir, presentations[i]?.file ?? '')),
+        idx.map((i) => hashes[i] ?? ''),
+      ),
+    };
+  });
 }

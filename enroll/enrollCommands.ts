@@ -2,8 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { EnrollError, ExitCode, StoreError } from '../common/errors.js';
 import { createCamera } from '../device/camera/createCamera.js';
-import { type CliContext, runCommand } from '../device/cli/cliContext.js';
-import { openTemplateStore } from '../device/store/openStore.js';
+import { type CliContext, runCommand, withStore } from '../device/cli/cliContext.js';
 import { type TemplateStore, validateName } from '../device/store/templateStore.js';
 import { defaultThreshold } from '../model/defaultThresholds.js';
 import { type AcquireOptions, acquireTemplates } from './acquireTemplates.js';
@@ -20,16 +19,6 @@ const positiveInt = (v: string) => {
   if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError('a whole number from 1 to 100 is needed');
   return n;
 };
-
-/** Runs `body` with the store open, and closes it whatever happens. */
-async function withStore(ctx: CliContext, body: (store: TemplateStore) => Promise<number> | number): Promise<number> {
-  const store = openTemplateStore(ctx.options.paths);
-  try {
-    return await body(store);
-  } finally {
-    store.close();
-  }
-}
 
 function readPassphrase(file: string | undefined): string {
   if (file) return readFileSync(file, 'utf8').replace(/\r?\n$/, '');

@@ -7,8 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAttackDataset } from '../calibration/attackData.js';
 import { readLfwDataset } from '../calibration/lfwDataset.js';
-import { lfwSplitParts, nuaaParts } from '../calibration/runCalibration.js';
-import { fileHashes, type SplitManifest, sha256, splitsDir } from '../calibration/splitManifest.js';
+import { fileHashes, lfwSplitParts, nuaaParts, type SplitManifest, sha256, splitsDir } from '../calibration/splitManifest.js';
 import { datasetDir } from '../common/datasets.js';
 
 const lfw = datasetDir('lfw');

@@ -2,7 +2,8 @@ import { describeError, ExitCode, FacelockError } from '../../common/errors.js';
 import { createLogger, type Logger, type LogLevel } from '../../common/logger.js';
 import type { BackendChoice } from '../../model/backend.js';
 import { DEFAULT_ENGINE_CONFIG, type LoadedEngine, loadFaceEngine } from '../../model/loadFaceEngine.js';
-import type { StorePaths } from '../store/openStore.js';
+import { openTemplateStore, type StorePaths } from '../store/openStore.js';
+import type { TemplateStore } from '../store/templateStore.js';
 
 /** Options every subcommand shares. */
 export interface GlobalOptions {
@@ -49,4 +50,14 @@ export async function runCommand(ctx: CliContext, body: () => Promise<number>): 
     if (!(err instanceof FacelockError) && err instanceof Error && err.stack) ctx.log.debug(err.stack);
   }
   process.exitCode = code;
+}
+
+/** Runs `body` with the template store open, and closes it whatever happens. */
+export async function withStore(ctx: CliContext, body: (store: TemplateStore) => Promise<number> | number): Promise<number> {
+  const store = openTemplateStore(ctx.options.paths);
+  try {
+    return await body(store);
+  } finally {
+    store.close();
+  }
 }

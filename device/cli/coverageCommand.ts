@@ -6,8 +6,7 @@ import { renderCoverageHtml } from '../coverage/coverageHtml.js';
 import { buildCoverage } from '../coverage/coverageReport.js';
 import { findDrift } from '../coverage/drift.js';
 import { writeTrainingExport } from '../coverage/trainingExport.js';
-import { openTemplateStore } from '../store/openStore.js';
-import { type CliContext, runCommand } from './cliContext.js';
+import { type CliContext, runCommand, withStore } from './cliContext.js';
 
 const DAY = 86_400_000;
 const positive = (v: string) => {
@@ -28,16 +27,23 @@ export function registerCoverage(program: Command, context: () => CliContext): v
       const ctx = context();
       await runCommand(ctx, async () => {
         const config = loadConfigFile(opts.config ?? DEFAULT_CONFIG_FILE, { required: opts.config !== undefined });
-        const store = openTemplateStore(ctx.options.paths);
-        try {
+        return withStore(ctx, async (store) => {
           const now = Date.now();
           const audit = store.auditLog();
-          const report = buildCoverage(audit.attemptsSince(new Date(now - opts.days * DAY).toISOString()), store.listUsers(), {
-            days: opts.days,
-            minTemplates: 1,
-          });
-          const window = config.drift.recentDays + config.drift.referenceDays;
-          const drift = findDrift(audit.attemptsSince(new Date(now - window * DAY).toISOString()), now, config.drift);
+          // one read covers both windows: the page's days and drift's reference + recent weeks
+          const coverageFrom = new Date(now - opts.days * DAY).toISOString();
+          const driftFrom = new Date(now - (config.drift.recentDays + config.drift.referenceDays) * DAY).toISOString();
+          const rows = audit.attemptsSince([coverageFrom, driftFrom].sort()[0] as string);
+          const report = buildCoverage(
+            rows.filter((r) => r.at >= coverageFrom),
+            store.listUsers(),
+            { days: opts.days, minTemplates: 1 },
+          );
+          const drift = findDrift(
+            rows.filter((r) => r.at >= driftFrom),
+            now,
+            config.drift,
+          );
           if (opts.html) writeFileSync(opts.html, renderCoverageHtml(report, drift, new Date(now).toISOString()));
           if (ctx.options.json) ctx.print(JSON.stringify({ ...report, drift }));
           else {
@@ -59,9 +65,7 @@ export function registerCoverage(program: Command, context: () => CliContext): v
             if (opts.html) ctx.print(`page: ${opts.html}`);
           }
           return ExitCode.ok;
-        } finally {
-          store.close();
-        }
+        });
       });
     });
   const attempts = program.command('attempts').description('the audit log of approaches');
@@ -72,8 +76,7 @@ export function registerCoverage(program: Command, context: () => CliContext): v
     .action(async (opts: { limit: number }) => {
       const ctx = context();
       await runCommand(ctx, async () => {
-        const store = openTemplateStore(ctx.options.paths);
-        try {
+        return withStore(ctx, async (store) => {
           const rows = store.auditLog().attemptsSince('').slice(-opts.limit);
           for (const r of rows)
             ctx.print(
@@ -82,9 +85,7 @@ export function registerCoverage(program: Command, context: () => CliContext): v
                 : `${r.id}\t${r.at}\t${r.outcome}\t${r.reason ?? ''}\t${r.userName ?? ''}\t${r.score?.toFixed(4) ?? ''}\t${r.poseBin ?? ''}\t${r.luminance?.toFixed(0) ?? ''}\t${r.label ?? ''}`,
             );
           return ExitCode.ok;
-        } finally {
-          store.close();
-        }
+        });
       });
     });
   attempts
@@ -98,8 +99,7 @@ export function registerCoverage(program: Command, context: () => CliContext): v
       await runCommand(ctx, async () => {
         if (label !== 'genuine' && label !== 'impostor')
           throw new EnrollError('enroll_rejected', `the label is genuine or impostor, not '${label}'`);
-        const store = openTemplateStore(ctx.options.paths);
-        try {
+        return withStore(ctx, async (store) => {
           const user = opts.user === undefined ? undefined : store.findUser(opts.user);
           if (opts.user !== undefined && !user)
             throw new EnrollError('user_unknown', `no enrolled user named "${opts.user}" (facelock enroll list)`);
@@ -107,9 +107,7 @@ export function registerCoverage(program: Command, context: () => CliContext): v
             throw new EnrollError('user_unknown', `there is no attempt ${id} (facelock attempts list)`);
           ctx.print(`attempt ${id}: ${label}${user ? ` (${user.name})` : ''}`);
           return ExitCode.ok;
-        } finally {
-          store.close();
-        }
+        });
       });
     });
   attempts
@@ -120,14 +118,11 @@ export function registerCoverage(program: Command, context: () => CliContext): v
       const ctx = context();
       await runCommand(ctx, async () => {
         const config = loadConfigFile(opts.config ?? DEFAULT_CONFIG_FILE, { required: opts.config !== undefined });
-        const store = openTemplateStore(ctx.options.paths);
-        try {
+        return withStore(ctx, async (store) => {
           const n = store.auditLog().purgeBefore(new Date(Date.now() - config.retention.days * DAY).toISOString());
           ctx.print(`deleted ${n} row(s) older than ${config.retention.days} days`);
           return ExitCode.ok;
-        } finally {
-          store.close();
-        }
+        });
       });
     });
   program
@@ -141,8 +136,7 @@ export function registerCoverage(program: Command, context: () => CliContext): v
       await runCommand(ctx, async () => {
         const since = new Date(opts.since);
         if (Number.isNaN(since.getTime())) throw new UsageError(`--since needs a date (YYYY-MM-DD), got '${opts.since}'`);
-        const store = openTemplateStore(ctx.options.paths);
-        try {
+        return withStore(ctx, async (store) => {
           const audit = store.auditLog({ retainFrames: true });
           const rows = audit.attemptsSince(since.toISOString());
           const frames = opts.frames ? audit.framesSince(since.toISOString()) : [];
@@ -154,9 +148,7 @@ export function registerCoverage(program: Command, context: () => CliContext): v
               : `${s.attempts} attempts, ${s.images} images of ${s.identities} people, ${s.pairs} pairs in ${opts.out}${s.images ? ' (unencrypted face images: keep them safe)' : ''}`,
           );
           return ExitCode.ok;
-        } finally {
-          store.close();
-        }
+        });
       });
     });
 }

@@ -61,7 +61,7 @@ export class DoorStatus {
   private last: DecisionEvent | null = null;
   private unlocked = false;
   private total = 0;
-  private recentFrames: number[] = [];
+  private readonly recentFrames: number[] = [];
   private readonly started = Date.now();
   private readonly listeners: ((e: DecisionEvent) => void)[] = [];
   private readonly stateListeners: ((unlocked: boolean) => void)[] = [];
@@ -75,7 +75,9 @@ export class DoorStatus {
   frame(now = Date.now()): void {
     this.frames.inc();
     this.total++;
-    this.recentFrames = [...this.recentFrames.filter((t) => now - t < 5000), now];
+    // called for every camera frame: drop the old times in place instead of copying the list
+    this.recentFrames.push(now);
+    while ((this.recentFrames[0] ?? now) < now - 5000) this.recentFrames.shift();
   }
 
   stageTimings(timings: Readonly<Record<string, number>>): void {
