@@ -1,7 +1,7 @@
 /**
  * Writes the frozen split manifests of the shared datasets to calibration/splits/: LFW folds (identity-disjoint)
  * and NUAA subjects split into train and dev. Run once when the data is added; calibrate then refuses data that
- * differs. Usage: npm run build && node dist/scripts/freezeSplits.js
+ * differs. Usage: npm run build && node dist/scripts/freezeSplits.js && npm run format (the repository's JSON layout)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +26,6 @@ const nuaaManifest: SplitManifest = {
   parts: nuaaParts(presentations, nuaa, fileHashes(presentations.map((p) => p.file))),
 };
 for (const m of [lfwManifest, nuaaManifest]) {
-  writeFileSync(join(splitsDir(), `${m.dataset}.json`), `${JSON.stringify(m, null, 1)}\n`);
+  writeFileSync(join(splitsDir(), `${m.dataset}.json`), `${JSON.stringify(m, null, 2)}\n`);
   process.stdout.write(`${m.dataset}: ${m.parts.map((p) => `${p.name} ${p.identities.length} ids ${p.images} images`).join(', ')}\n`);
 }
