@@ -3,10 +3,13 @@ import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, UsageError } from '../common/errors.js';
 import { type CliContext, runCommand } from '../device/cli/cliContext.js';
+import { wholeNumber as positiveInt, rate } from '../device/cli/optionParsers.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
 import { CALIBRATION_FORMAT, type CalibrationFile } from '../device/door/calibrationFile.js';
 import { keySource, readKeyFile } from '../device/store/keyFile.js';
+import { passiveModelMeta } from '../model/liveness/passive/passiveModelFile.js';
 import { type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
+import { MODELS } from '../model/manifest.js';
 import { headline } from './calibrationReport.js';
 import { recordExperiment } from './experimentRegistry.js';
 import { FeatureCache } from './featureCache.js';
@@ -33,12 +36,6 @@ interface CalibrateOptions {
   freezeSplit?: string;
 }
 
-const positiveInt = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1, got '${v}'`);
-  return n;
-};
-
 /** `facelock calibrate`: error rates, the operating threshold, score calibration and the report. */
 export function registerCalibrate(program: Command, context: () => CliContext): void {
   program
@@ -61,16 +58,11 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
         .default('facelock'),
     )
     .addOption(new Option('--embedder <name>', "facelock embedder (default: the config's)").choices(['dlibResnet', 'faceres']))
-    .option('--config <file>', `daemon config for targetFar, k, n, minAntispoof, embedder (default ${DEFAULT_CONFIG_FILE} when it exists)`)
     .option(
-      '--target-far <rate>',
-      'per-frame false accept rate to pick the threshold for (default: config decision.targetFar, 1e-4)',
-      (v) => {
-        const n = Number(v);
-        if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`a rate between 0 and 1 is needed, got '${v}'`);
-        return n;
-      },
+      '--config <file>',
+      `daemon config for targetFar, k, n, liveness.minProbability, embedder (default ${DEFAULT_CONFIG_FILE} when it exists)`,
     )
+    .option('--target-far <rate>', 'per-frame false accept rate to pick the threshold for (default: config decision.targetFar, 1e-4)', rate)
     .option('--workers <n>', 'worker threads computing features (default: one per core, within memory)', positiveInt('--workers'))
     .option('--seed <n>', 'seed of the bootstrap and the door simulation', positiveInt('--seed'), 1)
     .option('--bootstrap <n>', 'bootstrap replicates for the confidence intervals', positiveInt('--bootstrap'), 200)
@@ -121,7 +113,7 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
           targetFar: opts.targetFar ?? config.decision.targetFar,
           k: config.decision.k,
           n: config.decision.n,
-          minAntispoof: config.decision.minAntispoof,
+          liveThreshold: config.liveness.minProbability ?? passiveModelMeta(MODELS.passiveLiveness).threshold,
           seed: opts.seed,
           bootstrap: opts.bootstrap,
           ...(cache ? { cache } : {}),

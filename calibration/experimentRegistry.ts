@@ -9,7 +9,9 @@ export interface Experiment {
   readonly at: string;
   readonly gitCommit: string;
   readonly seed: number;
-  readonly options: CalibrationReport['options'];
+  /** What was run: `calibrate` (the default) or a `train liveness` trial. */
+  readonly kind?: 'calibrate' | 'train-liveness';
+  readonly options: Readonly<Record<string, unknown>>;
   readonly model: string;
   readonly modelHash: string;
   readonly dataManifestSha256: string | null;
@@ -20,9 +22,7 @@ export interface Experiment {
 
 /** Appends a run to the registry (one JSON line, fsynced): a crash never leaves a half-written earlier entry. */
 export function recordExperiment(file: string, r: CalibrationReport, reportFile: string | null): Experiment {
-  const existing = readExperiments(file);
-  const e: Experiment = {
-    id: `exp-${String(existing.length + 1).padStart(4, '0')}`,
+  return appendExperiment(file, {
     at: r.createdAt,
     gitCommit: r.gitCommit,
     seed: r.seed,
@@ -33,7 +33,12 @@ export function recordExperiment(file: string, r: CalibrationReport, reportFile:
     attackManifestSha256: r.liveness?.manifestSha256 ?? null,
     metrics: headline(r),
     report: reportFile,
-  };
+  });
+}
+
+/** Appends any experiment (numbered after the last one), fsynced. */
+export function appendExperiment(file: string, fields: Omit<Experiment, 'id'>): Experiment {
+  const e: Experiment = { id: `exp-${String(readExperiments(file).length + 1).padStart(4, '0')}`, ...fields };
   mkdirSync(dirname(file), { recursive: true });
   appendFileSync(file, `${JSON.stringify(e)}\n`, { mode: 0o600 });
   const fd = openSync(file, 'r');
@@ -79,6 +84,7 @@ export function compareExperiments(a: Experiment, b: Experiment): { metrics: str
   if (a.gitCommit !== b.gitCommit) differences.push(`commit: ${a.gitCommit} vs ${b.gitCommit}`);
   if (a.seed !== b.seed) differences.push(`seed: ${a.seed} vs ${b.seed}`);
   for (const k of new Set([...Object.keys(a.options), ...Object.keys(b.options)]))
-    if (JSON.stringify(a.options[k]) !== JSON.stringify(b.options[k])) differences.push(`${k}: ${a.options[k]} vs ${b.options[k]}`);
+    if (JSON.stringify(a.options[k]) !== JSON.stringify(b.options[k]))
+      differences.push(`${k}: ${JSON.stringify(a.options[k])} vs ${JSON.stringify(b.options[k])}`);
   return { metrics, differences };
 }

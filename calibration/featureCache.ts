@@ -12,6 +12,7 @@ interface Entry {
   e?: string;
   c?: ImageFeatures['conditions'];
   a?: number;
+  l?: number;
   err?: string;
 }
 
@@ -58,13 +59,14 @@ export class FeatureCache {
 
   get(modelHash: string, imageHash: string, needLiveness: boolean): ImageFeatures | undefined {
     const e = this.entries.get(`${modelHash}:${imageHash}`);
-    if (!e || (needLiveness && e.found && e.a === undefined)) return undefined;
+    if (!e || (needLiveness && e.found && (e.a === undefined || e.l === undefined))) return undefined;
     const embedding = e.e ? new Float32Array(Uint8Array.from(Buffer.from(e.e, 'base64')).buffer) : undefined;
     return {
       found: e.found,
       ...(embedding ? { embedding } : {}),
       ...(e.c ? { conditions: e.c } : {}),
       ...(e.a === undefined ? {} : { antispoof: e.a }),
+      ...(e.l === undefined ? {} : { live: e.l }),
       ...(e.err ? { error: e.err } : {}),
     };
   }
@@ -75,6 +77,7 @@ export class FeatureCache {
       ...(f.embedding ? { e: Buffer.from(f.embedding.buffer, f.embedding.byteOffset, f.embedding.byteLength).toString('base64') } : {}),
       ...(f.conditions ? { c: f.conditions } : {}),
       ...(f.antispoof === undefined ? {} : { a: f.antispoof }),
+      ...(f.live === undefined ? {} : { l: f.live }),
       ...(f.error ? { err: f.error } : {}),
     });
     this.dirty++;

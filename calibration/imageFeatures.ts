@@ -20,6 +20,8 @@ export interface ImageFeatures {
   readonly conditions?: ImageConditions;
   /** Shipped antispoof score (higher = real), when asked for. */
   readonly antispoof?: number;
+  /** p(live) of facelock's trained liveness model, when asked for. */
+  readonly live?: number;
   /** Why the image could not be used (unreadable), when it could not. */
   readonly error?: string;
 }
@@ -67,6 +69,7 @@ export function facelockExtractor(engine: FaceEngine): FeatureExtractor {
             meshScore: face.meshScore,
           },
           ...(face.antispoof === undefined ? {} : { antispoof: face.antispoof }),
+          ...(face.live === undefined ? {} : { live: face.live }),
         };
       }),
   };

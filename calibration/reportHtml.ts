@@ -192,7 +192,7 @@ Failures to enrol (no face found): <b>${v.failedToEnrol.length}</b>${v.failedToE
     parts.push(
       chart('Liveness DET', { label: 'APCER', log: true, min: 1e-3, max: 1 }, { label: 'BPCER', log: true, min: 1e-3, max: 1 }, [
         {
-          name: 'shipped antispoof',
+          name: 'trained liveness',
           colour: '#9467bd',
           points: l.det.map((d) => [Math.max(d.apcer, 1e-3), Math.max(d.bpcer, 1e-3)] as const),
         },

@@ -27,7 +27,8 @@ export interface CalibrationOptions {
   readonly targetFar: number;
   readonly k: number;
   readonly n: number;
-  readonly minAntispoof: number;
+  /** p(live) of the trained liveness model at or above which a presentation counts as live. */
+  readonly liveThreshold: number;
   readonly seed: number;
   readonly bootstrap: number;
   readonly cache?: FeatureCache;
@@ -137,8 +138,8 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
       true,
     );
     const result: LivenessResult = livenessErrors(
-      presentations.map((p, i) => ({ attack: p.attack, score: r.features[i]?.found ? r.features[i]?.antispoof : undefined })),
-      o.minAntispoof,
+      presentations.map((p, i) => ({ attack: p.attack, score: r.features[i]?.found ? r.features[i]?.live : undefined })),
+      o.liveThreshold,
     );
     const listSha256 = sha256(['client_train_raw.txt', 'imposter_train_raw.txt'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n'));
     const parts = nuaaParts(presentations, dir, r.imageHashes);
@@ -167,7 +168,7 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
       targetFar: o.targetFar,
       k: o.k,
       n: o.n,
-      minAntispoof: o.minAntispoof,
+      liveThreshold: o.liveThreshold,
       bootstrap: o.bootstrap,
     },
     model: { name: o.model, description, modelHash },

@@ -20,7 +20,8 @@ interface Labelled {
   readonly labels: ArrayLike<number>;
 }
 
-function finite(genuine: ArrayLike<number>, impostor: ArrayLike<number>): Labelled {
+/** Finite scores with their targets (1 and 0, or Platt's smoothed targets). */
+function finite(genuine: ArrayLike<number>, impostor: ArrayLike<number>, targets: readonly [number, number] = [1, 0]): Labelled {
   const scores: number[] = [];
   const labels: number[] = [];
   const add = (values: ArrayLike<number>, label: number) => {
@@ -31,17 +32,18 @@ function finite(genuine: ArrayLike<number>, impostor: ArrayLike<number>): Labell
       labels.push(label);
     }
   };
-  add(genuine, 1);
-  add(impostor, 0);
+  add(genuine, targets[0]);
+  add(impostor, targets[1]);
   return { scores, labels };
 }
 
-/** Mean negative log-likelihood of labels under probabilities p(score). */
+/** Mean negative log-likelihood (cross-entropy) of labels, or soft targets, under probabilities p(score). */
 export function negLogLikelihood(p: (s: number) => number, data: Labelled): number {
   let nll = 0;
   for (let i = 0; i < data.scores.length; i++) {
     const q = Math.min(1 - 1e-12, Math.max(1e-12, p(data.scores[i] as number)));
-    nll -= data.labels[i] === 1 ? Math.log(q) : Math.log(1 - q);
+    const y = data.labels[i] as number;
+    nll -= y * Math.log(q) + (1 - y) * Math.log(1 - q);
   }
   return nll / Math.max(1, data.scores.length);
 }
@@ -87,11 +89,17 @@ export function fitPlatt(genuine: ArrayLike<number>, impostor: ArrayLike<number>
  * Temperature scaling around a fixed centre (the equal-error threshold of the calibration folds): one parameter,
  * p = sigmoid((s - centre) / T), T chosen by golden-section search on the log-likelihood.
  */
-export function fitTemperature(genuine: ArrayLike<number>, impostor: ArrayLike<number>, centre: number): ProbabilityModel {
-  const d = finite(genuine, impostor);
+export function fitTemperature(
+  genuine: ArrayLike<number>,
+  impostor: ArrayLike<number>,
+  centre: number,
+  /** Platt's targets (n+1)/(n+2) and 1/(n+2): on data a model separates perfectly, T then stays finite. */
+  smoothTargets = false,
+): ProbabilityModel {
+  const d = finite(genuine, impostor, smoothTargets ? [(genuine.length + 1) / (genuine.length + 2), 1 / (impostor.length + 2)] : [1, 0]);
   const nll = (logT: number) => negLogLikelihood((s) => sigmoid((s - centre) / Math.exp(logT)), d);
   let lo = Math.log(1e-4);
-  let hi = Math.log(10);
+  let hi = Math.log(100);
   const phi = (Math.sqrt(5) - 1) / 2;
   for (let i = 0; i < 100; i++) {
     const m1 = hi - phi * (hi - lo);

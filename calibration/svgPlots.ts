@@ -6,6 +6,8 @@ export interface Series {
   readonly colour: string;
   /** Draw as bars from zero (histograms) instead of a line. */
   readonly bars?: boolean;
+  /** Draw as unconnected dots (a scatter) instead of a line. */
+  readonly dots?: boolean;
 }
 
 export interface Axis {
@@ -67,6 +69,11 @@ export function chart(title: string, x: Axis, y: Axis, series: readonly Series[]
           )
           .join('');
       }
+      if (s.dots)
+        return s.points
+          .filter(([px, py]) => Number.isFinite(px) && Number.isFinite(py))
+          .map(([px, py]) => `<circle cx="${sx(px).toFixed(1)}" cy="${sy(py).toFixed(1)}" r="4" fill="${s.colour}"/>`)
+          .join('');
       const d = s.points
         .filter(([px, py]) => Number.isFinite(px) && Number.isFinite(py))
         .map(([px, py], i) => `${i ? 'L' : 'M'}${sx(px).toFixed(1)},${sy(py).toFixed(1)}`)

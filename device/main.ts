@@ -3,6 +3,7 @@ import { describeError, ExitCode, FacelockError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
 import { tf } from '../model/backend.js';
 import { loadFaceEngine } from '../model/loadFaceEngine.js';
+import { MODELS } from '../model/manifest.js';
 import { createCamera } from './camera/createCamera.js';
 import type { FacelockConfig } from './config/configSchema.js';
 import { findDrift } from './coverage/drift.js';
@@ -14,7 +15,7 @@ import { createLock } from './lock/createLock.js';
 import { GpiomonInputs } from './lock/gpiod/gpiomonInputs.js';
 import { LockController } from './lock/lockController.js';
 import { MqttBridge } from './mqtt/mqttBridge.js';
-import { buildDoorStages } from './pipeline/buildDoorStages.js';
+import { buildDoorStages, doorLimits } from './pipeline/buildDoorStages.js';
 import { FrameFusion } from './pipeline/frameFusion.js';
 import { LockoutPolicy } from './pipeline/lockoutPolicy.js';
 import { DoorStatus } from './status/doorStatus.js';
@@ -93,6 +94,14 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       log.child('decision'),
     );
     const { threshold } = calibration;
+    const limits = doorLimits(config, threshold, engine.liveThreshold);
+    log.info('liveness', {
+      model: config.liveness.model === 'trained' ? `trained ${MODELS.passiveLiveness.files[1]?.sha256.slice(0, 12)}` : 'shipped antispoof',
+      minLiveness: limits.minLiveness,
+      active: config.liveness.active,
+    });
+    if (config.liveness.model === 'shipped')
+      log.warn('liveness.model is shipped: Human’s antispoof net passes nearly every printed photo (APCER 99.8% on NUAA)');
     const audit = store.auditLog({ retainFrames: config.retention.frames });
     faults.attach(
       (e) => audit.event(e),
@@ -119,7 +128,8 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       log: log.child('door'),
       now: () => Date.now(),
       approachGapMs: config.decision.windowMs,
-      minAntispoof: config.decision.minAntispoof,
+      minLiveness: limits.minLiveness,
+      activeLiveness: config.liveness.active,
       ...(calibration.probability ? { probability: calibration.probability } : {}),
       allowed: (userId, now) => withinSchedule(config.schedules[templates.find((t) => t.userId === userId)?.userName ?? ''], new Date(now)),
     });

@@ -47,7 +47,7 @@ export async function acquireTemplates(ctx: CliContext, engine: FaceEngine, opts
     camera,
     engine,
     {
-      limits: DEFAULT_QUALITY_LIMITS,
+      limits: { ...DEFAULT_QUALITY_LIMITS, minLive: DEFAULT_QUALITY_LIMITS.minLive || engine.liveThreshold },
       perBin: Math.max(1, Math.floor(opts.maxTemplates / 6)),
       poseTimeoutMs: opts.poseTimeout * 1000,
       lighting: opts.lighting,

@@ -148,7 +148,7 @@ export function registerEnroll(program: Command, context: () => CliContext): voi
           const live = await verifyLive(camera, engine, templates, {
             seconds: opts.seconds,
             threshold,
-            minAntispoof: DEFAULT_QUALITY_LIMITS.minAntispoof,
+            minLive: DEFAULT_QUALITY_LIMITS.minLive || engine.liveThreshold,
             k: 3,
           });
           ctx.print(

@@ -19,8 +19,8 @@ export interface QualityLimits {
   readonly maxYaw: number;
   readonly maxPitch: number;
   readonly minEyeOpenness: number;
-  /** Minimum shipped antispoof score; checked only for camera capture. */
-  readonly minAntispoof: number;
+  /** Minimum p(live) of the trained liveness model; checked only for camera capture (0: the model's own threshold). */
+  readonly minLive: number;
 }
 
 export const DEFAULT_QUALITY_LIMITS: QualityLimits = {
@@ -32,7 +32,7 @@ export const DEFAULT_QUALITY_LIMITS: QualityLimits = {
   maxYaw: 35,
   maxPitch: 25,
   minEyeOpenness: 0.12,
-  minAntispoof: 0.5,
+  minLive: 0,
 };
 
 export type GateResult = { readonly ok: true } | { readonly ok: false; readonly reason: RejectReason; readonly detail: string };
@@ -71,7 +71,7 @@ export function checkEnrollmentFace(
     );
   }
   if (Math.min(face.eyes.left, face.eyes.right) < limits.minEyeOpenness) return reject('eyes_closed', 'eyes closed or covered');
-  if (checkLiveness && (face.antispoof ?? 0) < limits.minAntispoof)
-    return reject('spoof', `antispoof score ${(face.antispoof ?? 0).toFixed(2)} < ${limits.minAntispoof}`);
+  if (checkLiveness && (face.live ?? 0) < limits.minLive)
+    return reject('spoof', `liveness ${(face.live ?? 0).toFixed(2)} < ${limits.minLive}: a live face, not a photo or a screen`);
   return { ok: true };
 }

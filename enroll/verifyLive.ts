@@ -19,7 +19,7 @@ export async function verifyLive(
   camera: Camera,
   engine: FaceEngine,
   templates: readonly StoredTemplate[],
-  opts: { seconds: number; threshold: number; minAntispoof: number; k: number },
+  opts: { seconds: number; threshold: number; minLive: number; k: number },
 ): Promise<LiveVerifyResult> {
   let frames = 0;
   let withFace = 0;
@@ -40,7 +40,7 @@ export async function verifyLive(
     const e = face.embedding;
     const s = Math.max(...templates.map((t) => cosine(t.embedding, e)));
     best = best === null ? s : Math.max(best, s);
-    if (s > opts.threshold && (face.antispoof ?? 0) >= opts.minAntispoof) matched++;
+    if (s > opts.threshold && (face.live ?? 0) >= opts.minLive) matched++;
     if (matched >= opts.k) break;
   }
   return { frames, withFace, matched, bestSimilarity: best, match: matched >= opts.k };

@@ -7,6 +7,7 @@ import { boundingBox } from './geometry.js';
 import type { RgbImage } from './image/rgbImage.js';
 import { type Affine, squareCropMap, warpToRgb } from './image/warpAffine.js';
 import type { FacemeshLandmarker } from './landmarks/facemesh.js';
+import type { PassiveLivenessModel } from './liveness/passive/passiveModelFile.js';
 import type { ShippedLivenessNet } from './liveness/shippedLiveness.js';
 
 export interface FaceEngineParts {
@@ -15,6 +16,8 @@ export interface FaceEngineParts {
   readonly embedder: Embedder;
   readonly antispoof: ShippedLivenessNet;
   readonly liveness: ShippedLivenessNet;
+  /** facelock's own passive presentation-attack model (`facelock train liveness`). */
+  readonly passive: PassiveLivenessModel;
 }
 
 export interface FaceEngineInfo {
@@ -96,11 +99,22 @@ export class FaceEngine {
     });
   }
 
-  /** The shipped antispoof and liveness scores of a face, on Human's face crop. */
-  async livenessScores(image: RgbImage, face: Face): Promise<{ antispoof: number; liveness: number }> {
+  /** p(live) of the trained model at or above which a frame counts as live (chosen on dev for its target BPCER). */
+  get liveThreshold(): number {
+    return this.parts.passive.meta.threshold;
+  }
+
+  /** p(live) of a face by facelock's trained passive model (calibrated by temperature scaling). */
+  async liveProbability(image: RgbImage, face: Face): Promise<number> {
+    return this.parts.passive.score(image, face, (i, f, size) => this.livenessCrop(i, f, size));
+  }
+
+  /** The liveness scores of a face: the trained model's p(live) and the shipped antispoof and liveness scores. */
+  async livenessScores(image: RgbImage, face: Face): Promise<{ live: number; antispoof: number; liveness: number }> {
     const { cx, cy, side } = humanFaceCrop({ box: face.detectionBox, score: face.detectionScore, keypoints: face.keypoints });
     const map = squareCropMap(cx, cy, side, 0, LIVENESS_CROP);
     return {
+      live: await this.liveProbability(image, face),
       antispoof: await this.parts.antispoof.score(image, map, LIVENESS_CROP),
       liveness: await this.parts.liveness.score(image, map, LIVENESS_CROP),
     };

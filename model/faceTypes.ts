@@ -25,6 +25,8 @@ export interface Face {
   readonly alignSize: number;
   /** L2-normalised identity embedding; absent when embedding was not asked for. */
   readonly embedding?: Float32Array;
+  /** p(live) by facelock's trained passive model; absent when liveness was not asked for. */
+  readonly live?: number;
   /** Human's antispoof score, higher = real; absent when liveness was not asked for. */
   readonly antispoof?: number;
   /** Human's liveness score, higher = live. */

@@ -6,6 +6,7 @@ import type { Embedder } from './embedder/embedder.js';
 import { FaceresEmbedder } from './embedder/faceres.js';
 import { FaceEngine } from './faceEngine.js';
 import { FacemeshLandmarker } from './landmarks/facemesh.js';
+import { loadPassiveModel } from './liveness/passive/passiveModelFile.js';
 import { ShippedLivenessNet } from './liveness/shippedLiveness.js';
 import { MODELS, type ModelName } from './manifest.js';
 import { loadVerifiedGraphModel, loadVerifiedWeights } from './verifiedModelLoader.js';
@@ -38,7 +39,7 @@ export interface LoadedEngine {
 
 /** The model files an engine with this config loads. */
 export function engineModels(config: Pick<EngineConfig, 'embedder'>): ModelName[] {
-  return ['blazeface', 'facemesh', config.embedder, 'antispoof', 'liveness'];
+  return ['blazeface', 'facemesh', config.embedder, 'antispoof', 'liveness', 'passiveLiveness'];
 }
 
 /** The sha256 of every model file of an engine with this config, by `package@version/path` (from the manifest). */
@@ -85,6 +86,7 @@ export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise
       embedder,
       antispoof: new ShippedLivenessNet('antispoof', model('antispoof'), 128),
       liveness: new ShippedLivenessNet('liveness', model('liveness'), 32),
+      passive: await loadPassiveModel(MODELS.passiveLiveness, config.modelDir),
     },
     { backend, modelHashes: hashes, minMeshScore: config.minMeshScore },
   );

@@ -19,7 +19,7 @@ export interface ModelEntry {
   readonly output: string;
 }
 
-export type ModelName = 'blazeface' | 'facemesh' | 'faceres' | 'dlibResnet' | 'antispoof' | 'liveness';
+export type ModelName = 'blazeface' | 'facemesh' | 'faceres' | 'dlibResnet' | 'antispoof' | 'liveness' | 'passiveLiveness';
 
 const human = { package: '@vladmandic/human', version: '3.3.6', format: 'graph' } as const;
 
@@ -88,5 +88,18 @@ export const MODELS: Readonly<Record<ModelName, ModelEntry>> = {
     ],
     input: 'Nx32x32x3 RGB face crop scaled to [0, 1]',
     output: 'two softmax scores; the first is the probability of a live face',
+  },
+  passiveLiveness: {
+    name: 'passiveLiveness',
+    package: 'facelock',
+    version: '0.1.0',
+    format: 'weights',
+    files: [
+      { path: 'model/weights/passive-liveness.json', sha256: '15468f3f3b84845d949eec1cac1aa43d3bd8ebc9b9a983c692f4594117277f0a' },
+      { path: 'model/weights/passive-liveness.bin', sha256: 'f5fb072817841ea0426dbd5455b7763de7cfcf01f7930a50926af8acfa78f1ba' },
+    ],
+    input:
+      'face crop (Human face box) of 48x48 RGB in [0, 1], resized to the net input (32x32), normalised with the saved channel statistics',
+    output: 'one logit, higher = live; p(live) = sigmoid(logit / temperature), both in the JSON with the threshold and the training record',
   },
 };

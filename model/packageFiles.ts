@@ -11,6 +11,7 @@ const require = createRequire(import.meta.url);
  * hides its files from `require.resolve`, so the folder is located directly.
  */
 export function packageDir(name: string, expectedVersion?: string): string {
+  if (name === 'facelock') return projectRoot(); // its own trained models ship in the repository
   const roots = require.resolve.paths(name) ?? [];
   for (const root of roots) {
     const dir = join(root, name);

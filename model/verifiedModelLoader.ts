@@ -100,9 +100,13 @@ export async function loadVerifiedGraphModel(entry: ModelEntry, dirOverride?: st
 }
 
 /** Loads the named weight tensors of a network defined in code (face-api's format), verified like a graph model. */
-export async function loadVerifiedWeights(entry: ModelEntry, dirOverride?: string): Promise<{ weights: NamedTensorMap; bytes: number }> {
-  const { groups, weightData } = await readEntry(entry, dirOverride);
+export async function loadVerifiedWeights(
+  entry: ModelEntry,
+  dirOverride?: string,
+): Promise<{ weights: NamedTensorMap; bytes: number; json: unknown }> {
+  const { json, groups, weightData } = await readEntry(entry, dirOverride);
   return {
+    json,
     weights: io.decodeWeights(
       weightData,
       groups.flatMap((group) => group.weights),

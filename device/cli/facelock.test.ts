@@ -75,6 +75,7 @@ describe.runIf(yale)('facelock inspect', () => {
       expect(l.faces[0]).toMatchObject({
         pose: expect.any(Object),
         eyes: expect.any(Object),
+        live: expect.any(Number),
         antispoof: expect.any(Number),
         embeddingSize: 128,
       });

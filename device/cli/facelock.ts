@@ -12,6 +12,7 @@ import { registerInspect } from './inspectCommand.js';
 import { registerKey } from './keyCommand.js';
 import { registerLock } from './lockCommand.js';
 import { registerRun } from './runCommand.js';
+import { registerTrain } from './trainCommand.js';
 
 interface RootOptions {
   backend: BackendChoice;
@@ -58,5 +59,6 @@ registerRun(program, context);
 registerCoverage(program, context);
 registerCalibrate(program, context);
 registerExperiments(program, context);
+registerTrain(program, context);
 
 await program.parseAsync(process.argv);

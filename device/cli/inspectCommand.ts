@@ -13,6 +13,7 @@ export function describeFace(face: Face) {
     meshScore: round(face.meshScore, 3),
     pose: face.pose,
     eyes: face.eyes,
+    live: face.live === undefined ? null : round(face.live, 3),
     antispoof: face.antispoof === undefined ? null : round(face.antispoof, 3),
     liveness: face.liveness === undefined ? null : round(face.liveness, 3),
     embeddingSize: face.embedding?.length ?? 0,
@@ -45,7 +46,7 @@ export function registerInspect(program: Command, context: () => CliContext): vo
             ctx.print(
               `  face ${i + 1}: box ${f.box.x},${f.box.y} ${f.box.width}x${f.box.height} score ${f.detectionScore} ` +
                 `yaw ${f.pose.yaw} pitch ${f.pose.pitch} roll ${f.pose.roll} eyes ${f.eyes.left}/${f.eyes.right} ` +
-                `antispoof ${f.antispoof} liveness ${f.liveness}`,
+                `p(live) ${f.live} (trained), antispoof ${f.antispoof} liveness ${f.liveness} (shipped)`,
             );
           });
         }

@@ -36,9 +36,9 @@ export const configSchema = z.strictObject({
       /** After motion, keep the networks awake this long. */
       holdMs: int(0, 60_000).default(3000),
       /** While asleep, look for motion in every Nth frame only (1 = every frame): idle CPU against wake-up delay. */
-      idleEvery: int(1, 30).default(3),
+      idleEvery: int(1, 30).default(8),
     })
-    .default({ width: 64, pixelThreshold: 25, minChangedFraction: 0.01, holdMs: 3000, idleEvery: 3 }),
+    .default({ width: 64, pixelThreshold: 25, minChangedFraction: 0.01, holdMs: 3000, idleEvery: 8 }),
   engine: z
     .strictObject({
       backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
@@ -58,13 +58,30 @@ export const configSchema = z.strictObject({
       windowMs: int(100, 30_000).default(3000),
       /** The calibration file (thresholds and the model hashes they were made for). */
       calibrationFile: z.string().min(1).optional(),
-      /** Minimum shipped antispoof score per frame, until the trained liveness model lands. */
+      /** Minimum shipped antispoof score per frame (liveness.model shipped only). */
       minAntispoof: z.number().gte(0).lte(1).default(0.5),
       /** The per-frame false accept rate `facelock calibrate` picks the threshold for. */
       targetFar: z.number().gt(0).lt(1).default(1e-4),
     })
     .refine((d) => d.k <= d.n, { message: 'k must not exceed n', path: ['k'] })
     .default({ k: 3, n: 5, windowMs: 3000, minAntispoof: 0.5, targetFar: 1e-4 }),
+  liveness: z
+    .strictObject({
+      /**
+       * trained: facelock's own passive model (model/weights, `facelock train liveness`); shipped: Human's antispoof
+       * net with decision.minAntispoof (measured on NUAA: it passes 99.8% of printed photos).
+       */
+      model: z.enum(['trained', 'shipped']).default('trained'),
+      /**
+       * Blink and 3-D head motion over an approach. optional: a tilt one plane explains (a photo or screen turned in
+       * front of the camera) vetoes; required: every approach must show a blink or parallax, and a user who keeps
+       * perfectly still is never admitted; off: the passive model alone.
+       */
+      active: z.enum(['off', 'optional', 'required']).default('optional'),
+      /** Probability of a live face a frame needs; default: the trained model's own (chosen for 5% BPCER on dev). */
+      minProbability: z.number().gt(0).lt(1).optional(),
+    })
+    .default({ model: 'trained', active: 'optional' }),
   lock: z
     .strictObject({
       /**

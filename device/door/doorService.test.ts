@@ -33,8 +33,13 @@ function door(script: Script, opts: { frameMs?: number; unlockMs?: number } = {}
       const step = script[c.frame.seq];
       if (!step) throw new Error('no script for this frame');
       if ('reason' in step && step.reason === 'no_face') return 'no_face';
-      c.face = { box: { x: 0, y: 0, width: 10, height: 10 }, pose: { yaw: 0, pitch: 0, roll: 0 } } as Face;
-      c.antispoof = 0.9;
+      c.face = {
+        box: { x: 0, y: 0, width: 10, height: 10 },
+        pose: { yaw: 0, pitch: 0, roll: 0 },
+        landmarks: [],
+        eyes: { left: 1, right: 1 },
+      } as unknown as Face;
+      c.liveness = 0.9;
       if ('reason' in step) {
         c.best = { userId: 1, userName: 'ann', score: 0.5 };
         return step.reason;
@@ -65,7 +70,8 @@ function door(script: Script, opts: { frameMs?: number; unlockMs?: number } = {}
     log: silentLogger,
     now: () => clock,
     approachGapMs: 1000,
-    minAntispoof: 0.5,
+    minLiveness: 0.5,
+    activeLiveness: 'optional',
     allowed: () => true,
   });
   return { service, states, audit, lockout };

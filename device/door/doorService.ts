@@ -1,6 +1,8 @@
 import { type ProbabilityModel, probability } from '../../calibration/scoreCalibration.js';
 import type { Logger } from '../../common/logger.js';
 import { poseBin } from '../../enroll/poseBins.js';
+import { ApproachLiveness } from '../../model/liveness/activeLiveness.js';
+import { type ActiveMode, fuseLiveness } from '../../model/liveness/livenessFusion.js';
 import type { LockController } from '../lock/lockController.js';
 import type { FrameContext } from '../pipeline/doorStages.js';
 import type { FrameFusion } from '../pipeline/frameFusion.js';
@@ -23,7 +25,10 @@ export interface DoorServiceDeps {
   readonly now: () => number;
   /** An approach ends when no face was seen for this long. */
   readonly approachGapMs: number;
-  readonly minAntispoof: number;
+  /** A frame is live when its liveness score is at least this (the liveness stage rejects the others) ... */
+  readonly minLiveness: number;
+  /** ... and the active signals of the approach so far agree (blink, 3-D motion; see liveness.active). */
+  readonly activeLiveness: ActiveMode;
   /** Score calibration from the calibration file: the decision line then carries the match probability. */
   readonly probability?: ProbabilityModel;
   /** Live state and metrics for the status interface and MQTT. */
@@ -36,7 +41,8 @@ interface Approach {
   lastFaceAt: number;
   frames: number;
   best: FrameContext['best'];
-  antispoof: number | undefined;
+  liveness: number | undefined;
+  active: ApproachLiveness;
   lastReason: RejectReason | undefined;
   last: FrameContext | undefined;
   /** The frame of the best score (kept only in memory, and sealed if the owner enabled frame retention). */
@@ -60,6 +66,8 @@ export interface DoorCounters {
 export class DoorService {
   readonly counters: DoorCounters = { frames: 0, byReason: {}, stageRuns: {}, unlocks: 0, rejects: 0 };
   private approach: Approach | undefined;
+  /** Each user's usual eye openness, from their admitted approaches (in memory: a baseline for blink detection). */
+  private readonly eyeBaselines = new Map<number, number>();
 
   constructor(private readonly d: DoorServiceDeps) {}
 
@@ -85,7 +93,8 @@ export class DoorService {
           lastFaceAt: now,
           frames: 0,
           best: undefined,
-          antispoof: undefined,
+          liveness: undefined,
+          active: new ApproachLiveness(),
           lastReason: undefined,
           last: undefined,
           timings: {},
@@ -97,12 +106,18 @@ export class DoorService {
       a.last = context;
       if (context.best && (!a.best || context.best.score > a.best.score)) {
         a.best = context.best;
-        a.antispoof = context.antispoof;
+        a.liveness = context.liveness;
         a.bestFrame = context.frame.data;
       }
       for (const [k, v] of Object.entries(outcome.timings)) a.timings[k] = [...(a.timings[k] ?? []), v];
       if (reason === 'locked_out') continue;
-      const live = context.antispoof !== undefined && context.antispoof >= this.d.minAntispoof;
+      a.active.add(context.face.landmarks, context.face.eyes);
+      const passive = context.liveness !== undefined && context.liveness >= this.d.minLiveness;
+      const baseline = context.best ? this.eyeBaselines.get(context.best.userId) : undefined;
+      const verdict = fuseLiveness(passive, a.active.evidence(baseline), this.d.activeLiveness);
+      // a frame that matched but that the active signals call a picture is a spoof, whatever the passive model said
+      if (!verdict.live && reason === undefined) a.lastReason = 'spoof';
+      const live = verdict.live;
       const accepted = this.d.fusion.add({
         at: now,
         score: context.best?.score ?? 0,
@@ -128,6 +143,12 @@ export class DoorService {
     const reason = outcome === 'unlock' ? null : (a.lastReason ?? 'too_few_frames');
     if (outcome === 'unlock') {
       this.d.lockout.recordSuccess();
+      const eyes = a.active.eyeMedian();
+      const user = a.best?.userId;
+      if (eyes !== undefined && user !== undefined) {
+        const before = this.eyeBaselines.get(user);
+        this.eyeBaselines.set(user, before === undefined ? eyes : 0.8 * before + 0.2 * eyes);
+      }
       this.counters.unlocks++;
     } else {
       // an approach cut short while its frames matched is not a failed guess: it does not count towards a lockout
@@ -142,7 +163,8 @@ export class DoorService {
       bestUser: a.best?.userName ?? null,
       score: a.best ? Math.round(a.best.score * 10000) / 10000 : null,
       ...(this.d.probability && a.best ? { probability: Math.round(probability(this.d.probability, a.best.score) * 10000) / 10000 } : {}),
-      antispoof: a.antispoof === undefined ? null : Math.round(a.antispoof * 1000) / 1000,
+      liveness: a.liveness === undefined ? null : Math.round(a.liveness * 1000) / 1000,
+      ...activeFields(a.active),
       reason,
       frames: a.frames,
       lockout: this.d.lockout.lockedOutUntil(now) === undefined ? null : this.d.lockout.consecutiveFailures,
@@ -161,7 +183,7 @@ export class DoorService {
       reason,
       userId: outcome === 'unlock' ? (a.best?.userId ?? null) : null,
       score: a.best?.score ?? null,
-      liveness: a.antispoof ?? null,
+      liveness: a.liveness ?? null,
       timings,
       yaw: face?.pose.yaw ?? null,
       pitch: face?.pose.pitch ?? null,
@@ -179,6 +201,12 @@ export class DoorService {
       ...(a.bestFrame ? { frame: a.bestFrame } : {}),
     });
   }
+}
+
+/** The approach's active signals for the decision line (no landmarks: only what they showed). */
+function activeFields(active: ApproachLiveness): Record<string, unknown> {
+  const e = active.evidence();
+  return { blink: e.blink, depth: e.depth, planar: e.planar };
 }
 
 function median(v: readonly number[]): number {

@@ -7,6 +7,7 @@ import {
   detectStage,
   embedStage,
   type FrameContext,
+  type LivenessScorer,
   livenessStage,
   matchStage,
   motionStage,
@@ -16,7 +17,7 @@ import { MotionGate } from './motionGate.js';
 import type { Stage } from './stageRunner.js';
 
 /** Door quality limits: looser than enrollment's (people walk up, light changes), the threshold from calibration. */
-export function doorLimits(config: Readonly<FacelockConfig>, threshold: number): DoorLimits {
+export function doorLimits(config: Readonly<FacelockConfig>, threshold: number, liveThreshold: number): DoorLimits {
   return {
     minFaceSize: 50,
     minLuminance: 30,
@@ -24,7 +25,7 @@ export function doorLimits(config: Readonly<FacelockConfig>, threshold: number):
     minSharpness: 10,
     maxYaw: 45,
     maxPitch: 35,
-    minAntispoof: config.decision.minAntispoof,
+    minLiveness: config.liveness.model === 'trained' ? (config.liveness.minProbability ?? liveThreshold) : config.decision.minAntispoof,
     threshold,
   };
 }
@@ -37,13 +38,17 @@ export function buildDoorStages(
   threshold: number,
   now: () => number = Date.now,
 ): Stage<FrameContext>[] {
-  const limits = doorLimits(config, threshold);
+  const limits = doorLimits(config, threshold, engine.liveThreshold);
+  const score: LivenessScorer =
+    config.liveness.model === 'trained'
+      ? (image, face) => engine.liveProbability(image, face)
+      : async (image, face) => (await engine.livenessScores(image, face)).antispoof;
   return [
     motionStage(new MotionGate(config.motion), config.motion.width, config.motion.idleEvery, now),
     decodeStage(),
     detectStage(engine),
     qualityStage(engine, limits),
-    livenessStage(engine, limits),
+    livenessStage(score, limits),
     embedStage(engine),
     matchStage(templates, limits),
   ];

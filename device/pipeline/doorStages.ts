@@ -24,7 +24,8 @@ export interface FrameContext {
   image?: RgbImage;
   face?: Face;
   quality?: FaceQuality;
-  antispoof?: number;
+  /** The liveness score the door decides on: p(live) of the trained model, or the shipped antispoof score. */
+  liveness?: number;
   embedding?: Float32Array;
   /** Best template score and its user, whether or not above the threshold. */
   best?: { userId: number; userName: string; score: number };
@@ -37,9 +38,13 @@ export interface DoorLimits {
   readonly minSharpness: number;
   readonly maxYaw: number;
   readonly maxPitch: number;
-  readonly minAntispoof: number;
+  /** A frame whose liveness score is below this is a spoof. */
+  readonly minLiveness: number;
   readonly threshold: number;
 }
+
+/** Scores a face's liveness on one frame (higher = live). */
+export type LivenessScorer = (image: RgbImage, face: Face) => Promise<number>;
 
 /**
  * Motion gate on a grey thumbnail (JPEG shrink-on-load makes it a small fraction of a full decode). While the gate
@@ -111,13 +116,12 @@ export function qualityStage(engine: FaceEngine, limits: DoorLimits): Stage<Fram
   };
 }
 
-export function livenessStage(engine: FaceEngine, limits: DoorLimits): Stage<FrameContext> {
+export function livenessStage(score: LivenessScorer, limits: DoorLimits): Stage<FrameContext> {
   return {
     name: 'liveness',
     async run(c) {
-      const { antispoof } = await engine.livenessScores(c.image as RgbImage, c.face as Face);
-      c.antispoof = antispoof;
-      return antispoof >= limits.minAntispoof ? undefined : 'spoof';
+      c.liveness = await score(c.image as RgbImage, c.face as Face);
+      return c.liveness >= limits.minLiveness ? undefined : 'spoof';
     },
   };
 }

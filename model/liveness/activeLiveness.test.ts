@@ -84,6 +84,13 @@ describe('planar motion', () => {
     expect(still.evidence()).toMatchObject({ planar: false, depth: false });
     expect(still.evidence().motion).toBe(0);
   });
+
+  it('takes degenerate landmarks (all on one point) as saying nothing, not as a fault', () => {
+    const a = new ApproachLiveness();
+    const point = head.map(() => [100, 100, 0] as [number, number, number]);
+    for (let i = 0; i < 3; i++) a.add(point, { left: 0.3, right: 0.3 });
+    expect(a.evidence()).toMatchObject({ planar: false, depth: false, motion: 0 });
+  });
 });
 
 describe('blink', () => {
@@ -99,5 +106,20 @@ describe('blink', () => {
         { left: e, right: e },
       );
     expect(a.evidence().blink).toBe(true);
+  });
+
+  it('uses the user’s own baseline when known: narrowed eyes for most of the approach hide a blink from the median', () => {
+    const openness = [0.3, 0.12, 0.12, 0.12, 0.3];
+    expect(blinked(openness, 0.6)).toBe(false); // median 0.12: nothing is "closed"
+    expect(blinked(openness, 0.6, 0.3)).toBe(true); // the user's eyes are usually 0.3 open
+    const a = new ApproachLiveness();
+    for (const e of openness)
+      a.add(
+        head.map((p) => project(p)),
+        { left: e, right: e },
+      );
+    expect(a.evidence().blink).toBe(false);
+    expect(a.evidence(0.3).blink).toBe(true);
+    expect(a.eyeMedian()).toBeCloseTo(0.12);
   });
 });

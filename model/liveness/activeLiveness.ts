@@ -28,7 +28,7 @@ export interface ActiveLivenessOptions {
  * Measured on nuaa-train (scripts/evalLiveness.ts, approaches of 10 frames): the printed photos there are mostly
  * shifted and turned in the image plane, so their out-of-plane motion is small (0.012-0.056) and the homography
  * explains 16-69% of it; live subjects, asked to keep still, show 0.011-0.147 with ratios 0.39-0.97. The two overlap:
- * these defaults only call clear cases, and the daemon does not use this signal yet (issue 7).
+ * these defaults only call clear cases; the door uses them through liveness.active (model/liveness/livenessFusion.ts).
  */
 export const DEFAULT_ACTIVE_OPTIONS: ActiveLivenessOptions = {
   minOutOfPlane: 0.03,
@@ -62,7 +62,12 @@ export class ApproachLiveness {
       this.first = pts;
       return;
     }
-    const fit = planarFit(this.first, pts);
+    let fit: ReturnType<typeof planarFit>;
+    try {
+      fit = planarFit(this.first, pts);
+    } catch {
+      return; // degenerate landmarks (all on a line or a point): the pair says nothing
+    }
     if (fit.outOfPlane < this.o.minOutOfPlane) return;
     const ratio = fit.residual / fit.outOfPlane;
     if (fit.outOfPlane > this.motion) {
@@ -73,23 +78,39 @@ export class ApproachLiveness {
     else if (ratio >= this.o.minDepthRatio) this.depth = true;
   }
 
-  evidence(): ActiveEvidence {
+  /**
+   * What the frames showed so far. `eyeBaseline`: the user's usual eye openness (from their earlier approaches); a
+   * long blink or an approach of mostly narrowed eyes then still counts, where the approach's own median would hide it.
+   */
+  evidence(eyeBaseline?: number): ActiveEvidence {
     return {
       planar: this.planar,
       depth: this.depth,
-      blink: blinked(this.eyes, this.o.blinkFraction),
+      blink: blinked(this.eyes, this.o.blinkFraction, eyeBaseline),
       motion: this.motion,
       ratio: this.ratio,
     };
   }
+
+  /** Median eye openness over the approach (a user's baseline is built from these). */
+  eyeMedian(): number | undefined {
+    return this.eyes.length === 0 ? undefined : median(this.eyes);
+  }
 }
 
-/** A blink: after an open frame, a frame below `fraction` of the median openness, then an open frame again. */
-export function blinked(openness: readonly number[], fraction: number): boolean {
+function median(v: readonly number[]): number {
+  const sorted = [...v].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] as number;
+}
+
+/**
+ * A blink: after an open frame, a frame below `fraction` of the open level, then an open frame again. The open level
+ * is the user's baseline when known, else the approach's median openness.
+ */
+export function blinked(openness: readonly number[], fraction: number, baseline?: number): boolean {
   if (openness.length < 3) return false;
-  const sorted = [...openness].sort((a, b) => a - b);
-  const median = sorted[sorted.length >> 1] as number;
-  const closed = openness.map((v) => v < fraction * median);
+  const open = baseline ?? median(openness);
+  const closed = openness.map((v) => v < fraction * open);
   const firstOpen = closed.indexOf(false);
   if (firstOpen < 0) return false;
   const shut = closed.indexOf(true, firstOpen);

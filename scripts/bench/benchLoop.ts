@@ -66,7 +66,7 @@ function procStat(pid: number): { cpuTicks: number; rssKb: number } {
  */
 export async function idleCpu(
   seconds: number,
-  idleEvery = 3,
+  idleEvery = 8,
 ): Promise<{ cpuPercentOfOneCore: number; rssStartMb: number; rssEndMb: number; seconds: number }> {
   const nuaa = datasetDir('nuaa');
   if (!nuaa) throw new Error('nuaa-train is not on this machine');

@@ -21,7 +21,7 @@ const { values: args } = parseArgs({
     'no-separation': { type: 'boolean', default: false },
     'no-loop': { type: 'boolean', default: false },
     'idle-seconds': { type: 'string', default: '20' },
-    'idle-every': { type: 'string', default: '3' },
+    'idle-every': { type: 'string', default: '8' },
     json: { type: 'string' },
   },
 });
@@ -44,7 +44,15 @@ print(`facelock bench: backend ${engine.info.backend}, embedder ${engine.embedde
 // 2. per-stage latency over real images
 const images = latencyImages(Number(args['per-dataset']));
 const repeats = Number(args.repeats);
-const stages: Record<string, number[]> = { decode: [], detect: [], landmarks: [], embed: [], liveness: [], detectLandmarksEmbed: [] };
+const stages: Record<string, number[]> = {
+  decode: [],
+  detect: [],
+  landmarks: [],
+  embed: [],
+  liveness: [],
+  trainedLiveness: [],
+  detectLandmarksEmbed: [],
+};
 for (const file of images) await engine.analyze(await decodeImageFile(file), { liveness: true, maxFaces: 1 }); // warm-up
 for (let r = 0; r < repeats; r++) {
   for (const file of images) {
@@ -58,6 +66,12 @@ for (let r = 0; r < repeats; r++) {
     stages.embed?.push(a.timings.embed);
     stages.liveness?.push(a.timings.liveness);
     stages.detectLandmarksEmbed?.push(a.timings.detect + a.timings.landmarks + a.timings.embed);
+    const face = a.faces[0];
+    if (face) {
+      const t2 = performance.now();
+      await engine.liveProbability(image, face);
+      stages.trainedLiveness?.push(performance.now() - t2);
+    }
   }
 }
 const latency = Object.fromEntries(

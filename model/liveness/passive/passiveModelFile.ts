@@ -1,0 +1,119 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { ModelError } from '../../../common/errors.js';
+import type { Face } from '../../faceTypes.js';
+import type { RgbImage } from '../../image/rgbImage.js';
+import type { ModelEntry } from '../../manifest.js';
+import { projectRoot } from '../../packageFiles.js';
+import { loadVerifiedWeights, sha256 } from '../../verifiedModelLoader.js';
+import { resizeCrops } from './augment.js';
+import { CROP_SIDE } from './livenessData.js';
+import { type NetTensors, type PassiveNetConfig, passiveForward } from './passiveNet.js';
+
+export const PASSIVE_FORMAT = 'facelock-passive-liveness/1';
+export const PASSIVE_FILES = { json: 'passive-liveness.json', weights: 'passive-liveness.bin' } as const;
+
+/** What is saved beside the weights: the net, its calibration and operating point, and how it was made. */
+export interface PassiveModelMeta {
+  readonly format: typeof PASSIVE_FORMAT;
+  readonly net: PassiveNetConfig;
+  /** Temperature scaling fitted on dev: p(live) = sigmoid(logit / temperature). */
+  readonly temperature: number;
+  /** Probability at or above which a frame counts as live, chosen on dev for `targetBpcer`. */
+  readonly threshold: number;
+  readonly targetBpcer: number;
+  readonly training: Record<string, unknown>;
+}
+
+/** Writes the model's JSON (weights manifest + metadata) and weights; returns each file's sha256 for the model manifest. */
+export async function savePassiveModel(
+  dir: string,
+  tensors: NetTensors,
+  meta: PassiveModelMeta,
+): Promise<{ path: string; sha256: string }[]> {
+  mkdirSync(dir, { recursive: true });
+  const names = Object.keys(tensors).sort();
+  const { data, specs } = await tf.io.encodeWeights(Object.fromEntries(names.map((n) => [n, tensors[n] as tf.Tensor])));
+  const weights = Buffer.from(data);
+  const json = Buffer.from(
+    `${JSON.stringify({ ...meta, weightsManifest: [{ paths: [PASSIVE_FILES.weights], weights: specs }] }, null, 2)}\n`,
+  );
+  const out: { path: string; sha256: string }[] = [];
+  for (const [name, bytes] of [
+    [PASSIVE_FILES.json, json],
+    [PASSIVE_FILES.weights, weights],
+  ] as const) {
+    const file = join(dir, name);
+    writeFileSync(`${file}.tmp`, bytes);
+    renameSync(`${file}.tmp`, file);
+    out.push({ path: file, sha256: sha256(bytes) });
+  }
+  return out;
+}
+
+/**
+ * The trained passive presentation-attack model at the door: the face crop (as in training) -> a calibrated
+ * probability that the face is live.
+ */
+export class PassiveLivenessModel {
+  constructor(
+    readonly meta: PassiveModelMeta,
+    private readonly tensors: NetTensors,
+  ) {}
+
+  /** Calibrated probabilities for crops of CROP_SIDE pixels (N x side x side x 3 in [0, 1]). */
+  async probabilities(crops: Float32Array): Promise<Float32Array> {
+    const n = crops.length / (CROP_SIDE * CROP_SIDE * 3);
+    const out = tf.tidy(() => {
+      const x = resizeCrops(tf.tensor4d(crops, [n, CROP_SIDE, CROP_SIDE, 3]), this.meta.net.size);
+      return tf.sigmoid(tf.div(passiveForward(this.tensors, this.meta.net, x, { training: false }).logits, this.meta.temperature));
+    });
+    const p = (await out.data()) as Float32Array;
+    out.dispose();
+    return p;
+  }
+
+  /** p(live) of a face in an image; `crop` is the face engine's liveness crop. */
+  async score(image: RgbImage, face: Face, crop: (image: RgbImage, face: Face, size: number) => RgbImage): Promise<number> {
+    const c = crop(image, face, CROP_SIDE);
+    const x = new Float32Array(c.data.length);
+    for (let i = 0; i < x.length; i++) x[i] = (c.data[i] as number) / 255;
+    return (await this.probabilities(x))[0] as number;
+  }
+
+  dispose(): void {
+    for (const t of Object.values(this.tensors)) t.dispose();
+  }
+}
+
+/** The saved metadata alone (threshold, temperature, training record), its sha256 checked like the weights'. */
+export function passiveModelMeta(entry: ModelEntry, dir = projectRoot()): PassiveModelMeta {
+  const file = entry.files[0];
+  if (!file) throw new ModelError('model_missing', `manifest entry ${entry.name} lists no files`);
+  const full = join(dir, file.path);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(full);
+  } catch (err) {
+    throw new ModelError('model_missing', `model file ${full} (${entry.name}) cannot be read: restore it from the repository`, {
+      cause: err,
+    });
+  }
+  if (sha256(bytes) !== file.sha256)
+    throw new ModelError('model_integrity', `model file ${full} (${entry.name}) failed its integrity check: it is changed or truncated`);
+  return checkedMeta(JSON.parse(bytes.toString('utf8')) as Partial<PassiveModelMeta>, full);
+}
+
+function checkedMeta(meta: Partial<PassiveModelMeta>, file: string): PassiveModelMeta {
+  if (meta.format !== PASSIVE_FORMAT || !meta.net || typeof meta.temperature !== 'number' || typeof meta.threshold !== 'number') {
+    throw new ModelError('model_integrity', `${file} is not a ${PASSIVE_FORMAT} model: train one with \`facelock train liveness\``);
+  }
+  return meta as PassiveModelMeta;
+}
+
+/** Loads the model of a manifest entry after checking both files' sha256, and refuses any other format. */
+export async function loadPassiveModel(entry: ModelEntry, dir?: string): Promise<PassiveLivenessModel> {
+  const { weights, json } = await loadVerifiedWeights(entry, dir);
+  return new PassiveLivenessModel(checkedMeta(json as Partial<PassiveModelMeta>, entry.files[0]?.path ?? entry.name), weights);
+}
