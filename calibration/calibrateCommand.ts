@@ -113,7 +113,7 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
           targetFar: opts.targetFar ?? config.decision.targetFar,
           k: config.decision.k,
           n: config.decision.n,
-          liveThreshold: config.liveness.minProbability ?? passiveModelMeta(MODELS.passiveLiveness).threshold,
+          liveThreshold: config.liveness.minProbability ?? (await passiveModelMeta(MODELS.passiveLiveness)).threshold,
           seed: opts.seed,
           bootstrap: opts.bootstrap,
           ...(cache ? { cache } : {}),

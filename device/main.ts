@@ -128,7 +128,6 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
       log: log.child('door'),
       now: () => Date.now(),
       approachGapMs: config.decision.windowMs,
-      minLiveness: limits.minLiveness,
       activeLiveness: config.liveness.active,
       ...(calibration.probability ? { probability: calibration.probability } : {}),
       allowed: (userId, now) => withinSchedule(config.schedules[templates.find((t) => t.userId === userId)?.userName ?? ''], new Date(now)),

@@ -55,6 +55,14 @@ async function readVerified(dir: string, file: { path: string; sha256: string },
   return bytes;
 }
 
+/** A manifest entry's JSON file alone (its metadata), verified like every model file. */
+export async function readVerifiedJson(entry: ModelEntry, dirOverride?: string): Promise<unknown> {
+  const [jsonFile] = entry.files;
+  if (!jsonFile) throw new ModelError('model_missing', `manifest entry ${entry.name} lists no files`);
+  const bytes = await readVerified(dirOverride ?? packageDir(entry.package, entry.version), jsonFile, entry.name);
+  return JSON.parse(bytes.toString('utf8')) as unknown;
+}
+
 /** Reads and verifies a manifest entry's JSON file and every weight shard it names, in order. */
 async function readEntry(
   entry: ModelEntry,

@@ -7,11 +7,13 @@ import { DEFAULT_NET } from '../../model/liveness/passive/passiveNet.js';
 import { renderTrainingReportHtml } from '../../model/liveness/passive/trainingReportHtml.js';
 import { DEFAULT_TRAIN_LIVENESS, trainLiveness } from '../../model/liveness/passive/trainLiveness.js';
 import { DEFAULT_TRAIN } from '../../model/liveness/passive/trainPassiveNet.js';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/loadConfig.js';
 import { type CliContext, runCommand } from './cliContext.js';
 import { rate, wholeNumber } from './optionParsers.js';
 
 interface TrainOptions {
   attacks: string;
+  config?: string;
   bonaFide: string[];
   check: string[];
   out: string;
@@ -40,6 +42,10 @@ export function registerTrain(program: Command, context: () => CliContext): void
       [],
     )
     .option('--check <dir>', 'live faces only measured, never trained on (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .option(
+      '--config <file>',
+      `daemon config for the door's k of n, used in the approach-level rates (default ${DEFAULT_CONFIG_FILE} when it exists)`,
+    )
     .option('--out <dir>', 'where the model files go', 'facelock-liveness-model')
     .option('--report <dir>', 'where report.html and report.json go', 'facelock-liveness-report')
     .option('--registry <file>', 'experiment registry (default <state-dir>/experiments.jsonl)')
@@ -59,6 +65,7 @@ export function registerTrain(program: Command, context: () => CliContext): void
     .action(async (opts: TrainOptions) => {
       const ctx = context();
       await runCommand(ctx, async () => {
+        const config = loadConfigFile(opts.config ?? DEFAULT_CONFIG_FILE, { required: opts.config !== undefined });
         const { engine } = await ctx.loadEngine();
         const report = await trainLiveness(
           engine,
@@ -82,7 +89,7 @@ export function registerTrain(program: Command, context: () => CliContext): void
             },
             curveFractions: opts.curve ? DEFAULT_TRAIN_LIVENESS.curveFractions : [1],
             targetBpcer: opts.targetBpcer,
-            rule: { k: 3, n: 5 },
+            rule: { k: config.decision.k, n: config.decision.n },
           },
           (stage, detail) => ctx.progress(`${stage}: ${detail}`),
         );

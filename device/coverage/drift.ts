@@ -71,22 +71,21 @@ export function findDrift(rows: readonly AttemptRow[], now: number, o: DriftOpti
         warning: `${scope}: ${measure} drifted (PSI ${p.toFixed(2)}, mean ${mean(a).toFixed(1)} -> ${mean(b).toFixed(1)}): ${advice}`,
       });
   };
-  check(
-    'door',
-    'face luminance',
-    values(reference, (r) => r.luminance),
-    values(recent, (r) => r.luminance),
-    're-enroll users in the new light, or add light at the door',
-    10,
-  );
-  check(
-    'door',
-    'yaw',
-    values(reference, (r) => r.yaw),
-    values(recent, (r) => r.yaw),
-    'the camera or the way people approach changed: check its mounting, re-enroll in the new pose',
-    5,
-  );
+  const measures = [
+    {
+      measure: 'face luminance',
+      pick: (r: AttemptRow) => r.luminance,
+      minShift: 10,
+      advice: 're-enroll users in the new light, or add light at the door',
+    },
+    {
+      measure: 'yaw',
+      pick: (r: AttemptRow) => r.yaw,
+      minShift: 5,
+      advice: 'the camera or the way people approach changed: check its mounting, re-enroll in the new pose',
+    },
+  ];
+  for (const m of measures) check('door', m.measure, values(reference, m.pick), values(recent, m.pick), m.advice, m.minShift);
   if (reference.length >= o.minSamples && recent.length >= o.minSamples) {
     const share = (rs: readonly AttemptRow[]) => rs.filter((r) => r.outcome === 'reject').length / rs.length;
     const [a, b] = [share(reference), share(recent)];

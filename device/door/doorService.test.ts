@@ -40,6 +40,7 @@ function door(script: Script, opts: { frameMs?: number; unlockMs?: number } = {}
         eyes: { left: 1, right: 1 },
       } as unknown as Face;
       c.liveness = 0.9;
+      c.live = true;
       if ('reason' in step) {
         c.best = { userId: 1, userName: 'ann', score: 0.5 };
         return step.reason;
@@ -70,7 +71,6 @@ function door(script: Script, opts: { frameMs?: number; unlockMs?: number } = {}
     log: silentLogger,
     now: () => clock,
     approachGapMs: 1000,
-    minLiveness: 0.5,
     activeLiveness: 'optional',
     allowed: () => true,
   });

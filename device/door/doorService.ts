@@ -25,9 +25,7 @@ export interface DoorServiceDeps {
   readonly now: () => number;
   /** An approach ends when no face was seen for this long. */
   readonly approachGapMs: number;
-  /** A frame is live when its liveness score is at least this (the liveness stage rejects the others) ... */
-  readonly minLiveness: number;
-  /** ... and the active signals of the approach so far agree (blink, 3-D motion; see liveness.active). */
+  /** A frame is live when the liveness stage passed it and the approach's active signals agree (liveness.active). */
   readonly activeLiveness: ActiveMode;
   /** Score calibration from the calibration file: the decision line then carries the match probability. */
   readonly probability?: ProbabilityModel;
@@ -109,12 +107,15 @@ export class DoorService {
         a.liveness = context.liveness;
         a.bestFrame = context.frame.data;
       }
-      for (const [k, v] of Object.entries(outcome.timings)) a.timings[k] = [...(a.timings[k] ?? []), v];
+      for (const [k, v] of Object.entries(outcome.timings)) {
+        const list = a.timings[k];
+        if (list) list.push(v);
+        else a.timings[k] = [v];
+      }
       if (reason === 'locked_out') continue;
       a.active.add(context.face.landmarks, context.face.eyes);
-      const passive = context.liveness !== undefined && context.liveness >= this.d.minLiveness;
       const baseline = context.best ? this.eyeBaselines.get(context.best.userId) : undefined;
-      const verdict = fuseLiveness(passive, a.active.evidence(baseline), this.d.activeLiveness);
+      const verdict = fuseLiveness(context.live === true, a.active.evidence(baseline), this.d.activeLiveness);
       // a frame that matched but that the active signals call a picture is a spoof, whatever the passive model said
       if (!verdict.live && reason === undefined) a.lastReason = 'spoof';
       const live = verdict.live;

@@ -26,6 +26,8 @@ export interface FrameContext {
   quality?: FaceQuality;
   /** The liveness score the door decides on: p(live) of the trained model, or the shipped antispoof score. */
   liveness?: number;
+  /** The liveness stage's verdict on this frame (the score against the threshold). */
+  live?: boolean;
   embedding?: Float32Array;
   /** Best template score and its user, whether or not above the threshold. */
   best?: { userId: number; userName: string; score: number };
@@ -121,7 +123,8 @@ export function livenessStage(score: LivenessScorer, limits: DoorLimits): Stage<
     name: 'liveness',
     async run(c) {
       c.liveness = await score(c.image as RgbImage, c.face as Face);
-      return c.liveness >= limits.minLiveness ? undefined : 'spoof';
+      c.live = c.liveness >= limits.minLiveness;
+      return c.live ? undefined : 'spoof';
     },
   };
 }

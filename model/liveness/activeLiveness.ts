@@ -37,6 +37,9 @@ export const DEFAULT_ACTIVE_OPTIONS: ActiveLivenessOptions = {
   blinkFraction: 0.6,
 };
 
+/** Frames of eye openness kept for blink detection (6 s at 15 fps; the decision window is 3 s by default). */
+const EYE_HISTORY = 90;
+
 /** FaceMesh landmarks used for the planar test: a spread of the whole face (every 4th point of the 468). */
 const SUBSET = Array.from({ length: 117 }, (_, i) => i * 4);
 
@@ -58,6 +61,8 @@ export class ApproachLiveness {
   add(landmarks: readonly (readonly number[])[], eyes: { readonly left: number; readonly right: number }): void {
     const pts = SUBSET.map((i) => [landmarks[i]?.[0] ?? 0, landmarks[i]?.[1] ?? 0] as const);
     this.eyes.push((eyes.left + eyes.right) / 2);
+    // a blink is judged over the recent frames only: the door asks every frame, and an approach can last minutes
+    if (this.eyes.length > EYE_HISTORY) this.eyes.shift();
     if (!this.first) {
       this.first = pts;
       return;

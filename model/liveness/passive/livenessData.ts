@@ -76,7 +76,9 @@ function identityImages(dir: string, keep: (index: number) => boolean): { file: 
         ? [join(root, e.name)]
         : [];
     const id = e.isDirectory() ? e.name : (/^[^._]+/.exec(e.name)?.[0] ?? e.name);
-    if (files.length > 0) byIdentity.set(id, [...(byIdentity.get(id) ?? []), ...files]);
+    const known = byIdentity.get(id);
+    if (known) known.push(...files);
+    else if (files.length > 0) byIdentity.set(id, files);
   }
   const perIdentity = Math.min(10, Math.max(1, Math.round(300 / Math.max(1, byIdentity.size))));
   return [...byIdentity.entries()]
@@ -113,12 +115,13 @@ export function listLivenessData(o: LivenessDataOptions): Omit<LivenessData, 'sa
   const add = (dir: string, part: SamplePart, keep: (i: number) => boolean) => {
     const files = identityImages(dir, keep);
     if (files.length === 0) throw new DatasetError(`${dir} holds no face images (jpg, png, pgm, gif)`);
+    const hashes = fileHashes(files.map((f) => f.file));
     for (const f of files) samples.push({ file: f.file, part, attack: false, subject: f.subject });
     extra.push({
       name: `${part}:${basename(dir)}`,
       identities: [...new Set(files.map((f) => f.subject))],
       images: files.length,
-      sha256: sha256(files.map((f, i) => `${relative(dir, f.file)} ${fileHashes([files[i]?.file ?? ''])[0]}`).join('\n')),
+      sha256: sha256(files.map((f, i) => `${relative(dir, f.file)} ${hashes[i]}`).join('\n')),
     });
   };
   for (const dir of o.bonaFide) {

@@ -33,7 +33,12 @@ export function frameRates(method: string, part: string, samples: readonly Liven
 /** Consecutive frames of one NUAA sequence, `length` at a time (a person's approach to the door). */
 export function approaches(samples: readonly LivenessSample[], length: number): LivenessSample[][] {
   const bySequence = new Map<string, LivenessSample[]>();
-  for (const s of samples) if (s.sequence) bySequence.set(s.sequence, [...(bySequence.get(s.sequence) ?? []), s]);
+  for (const s of samples) {
+    if (!s.sequence) continue;
+    const seq = bySequence.get(s.sequence);
+    if (seq) seq.push(s);
+    else bySequence.set(s.sequence, [s]);
+  }
   const out: LivenessSample[][] = [];
   for (const seq of bySequence.values()) {
     const frames = [...seq].sort((a, b) => (a.frame ?? 0) - (b.frame ?? 0));

@@ -1,12 +1,11 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from '../../../common/errors.js';
 import type { Face } from '../../faceTypes.js';
 import type { RgbImage } from '../../image/rgbImage.js';
 import type { ModelEntry } from '../../manifest.js';
-import { projectRoot } from '../../packageFiles.js';
-import { loadVerifiedWeights, sha256 } from '../../verifiedModelLoader.js';
+import { loadVerifiedWeights, readVerifiedJson, sha256 } from '../../verifiedModelLoader.js';
 import { resizeCrops } from './augment.js';
 import { CROP_SIDE } from './livenessData.js';
 import { type NetTensors, type PassiveNetConfig, passiveForward } from './passiveNet.js';
@@ -88,21 +87,8 @@ export class PassiveLivenessModel {
 }
 
 /** The saved metadata alone (threshold, temperature, training record), its sha256 checked like the weights'. */
-export function passiveModelMeta(entry: ModelEntry, dir = projectRoot()): PassiveModelMeta {
-  const file = entry.files[0];
-  if (!file) throw new ModelError('model_missing', `manifest entry ${entry.name} lists no files`);
-  const full = join(dir, file.path);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(full);
-  } catch (err) {
-    throw new ModelError('model_missing', `model file ${full} (${entry.name}) cannot be read: restore it from the repository`, {
-      cause: err,
-    });
-  }
-  if (sha256(bytes) !== file.sha256)
-    throw new ModelError('model_integrity', `model file ${full} (${entry.name}) failed its integrity check: it is changed or truncated`);
-  return checkedMeta(JSON.parse(bytes.toString('utf8')) as Partial<PassiveModelMeta>, full);
+export async function passiveModelMeta(entry: ModelEntry, dir?: string): Promise<PassiveModelMeta> {
+  return checkedMeta((await readVerifiedJson(entry, dir)) as Partial<PassiveModelMeta>, entry.files[0]?.path ?? entry.name);
 }
 
 function checkedMeta(meta: Partial<PassiveModelMeta>, file: string): PassiveModelMeta {
