@@ -1,7 +1,7 @@
 import { EnrollError } from '../common/errors.js';
 import { createCamera } from '../device/camera/createCamera.js';
 import type { CliContext } from '../device/cli/cliContext.js';
-import type { NewTemplate } from '../device/store/templateStore.js';
+import type { NewTemplate } from '../device/store/templateRecords.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import { type CameraCliOptions, cameraConfig } from './cameraOptions.js';
 import { collectTemplates, type ImageReport, listImages, selectTemplates } from './enrollImages.js';

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { StoreError } from '../common/errors.js';
-import type { CaptureConditions, NewTemplate, StoredTemplate } from '../device/store/templateStore.js';
+import type { CaptureConditions, NewTemplate, StoredTemplate } from '../device/store/templateRecords.js';
 
 /**
  * The owner's encrypted backup: users and templates sealed with AES-256-GCM under a key derived from a passphrase

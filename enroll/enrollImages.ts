@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { EnrollError, ImageError } from '../common/errors.js';
-import type { NewTemplate, StoredTemplate } from '../device/store/templateStore.js';
+import type { NewTemplate, StoredTemplate } from '../device/store/templateRecords.js';
 import { cosine } from '../model/embedder/embedder.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import { decodeImageFile } from '../model/image/decodeImage.js';

@@ -1,6 +1,6 @@
 import { ImageError } from '../common/errors.js';
 import type { Camera, Frame } from '../device/ports.js';
-import type { NewTemplate } from '../device/store/templateStore.js';
+import type { NewTemplate } from '../device/store/templateRecords.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import { CAMERA_DECODE_LIMITS, decodeImage } from '../model/image/decodeImage.js';
 import { measureQuality } from './faceQuality.js';

@@ -1,5 +1,5 @@
 import { ImageError } from '../common/errors.js';
-import type { StoredTemplate } from '../device/store/templateStore.js';
+import type { StoredTemplate } from '../device/store/templateRecords.js';
 import { cosine } from '../model/embedder/embedder.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import { decodeImageFile } from '../model/image/decodeImage.js';

@@ -1,6 +1,6 @@
 import { ImageError } from '../common/errors.js';
 import type { Camera } from '../device/ports.js';
-import type { StoredTemplate } from '../device/store/templateStore.js';
+import type { StoredTemplate } from '../device/store/templateRecords.js';
 import { cosine } from '../model/embedder/embedder.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import { CAMERA_DECODE_LIMITS, decodeImage } from '../model/image/decodeImage.js';

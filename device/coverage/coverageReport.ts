@@ -1,6 +1,6 @@
 import { POSE_BINS } from '../../enroll/poseBins.js';
 import type { AttemptRow } from '../store/auditLog.js';
-import type { UserSummary } from '../store/templateStore.js';
+import type { UserSummary } from '../store/templateRecords.js';
 
 /** A grid of counts with the reject share of each cell (null where empty). */
 export interface Heatmap {

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EnrollError, StoreError } from '../../common/errors.js';
 import { readKeyFile, writeKeyFile } from './keyFile.js';
 import { newTemplateKey } from './templateCipher.js';
-import { type NewTemplate, TemplateStore } from './templateStore.js';
+import type { NewTemplate } from './templateRecords.js';
+import { TemplateStore } from './templateStore.js';
 
 const conditions = { poseBin: 'frontal', yaw: 1, pitch: 2, roll: 0, luminance: 120, contrast: 40, sharpness: 300, faceSize: 110 };
 
