@@ -1,7 +1,7 @@
-import { seededRandom } from './seededRandom.js';
+import { seededRandom } from '../common/seededRandom.js';
 
 /** Weighted scores, sorted descending: a bootstrap replicate is the same scores with Poisson(1) weights. */
-interface Weighted {
+export interface Weighted {
   readonly desc: Float64Array;
   readonly weights: Uint8Array;
   readonly total: number;
@@ -102,9 +102,4 @@ export function bootstrapIntervals(
       return [name, { low: at(0.025), high: at(0.975), replicates: s.length }];
     }),
   );
-}
-
-/** Unit weights: the plain statistic, for checking the weighted versions against the unweighted ones. */
-export function unitWeighted(desc: Float64Array): Weighted {
-  return { desc, weights: new Uint8Array(desc.length).fill(1), total: desc.length };
 }

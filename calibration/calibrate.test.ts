@@ -16,25 +16,29 @@ interface Summary {
   calibrationFile: string | null;
 }
 
-describe.runIf(lfw && nuaa)('facelock calibrate (real networks on lfw-dev and NUAA images)', () => {
-  let dir: string;
-  let pairs: string;
-  let attacks: string;
-  let base: string[];
-  const calibrate = (out: string, ...extra: string[]) =>
-    runCli([...base, '--json', 'calibrate', '--pairs', pairs, '--out', join(dir, out), '--bootstrap', '50', '--workers', '2', ...extra], {
-      timeoutMs: 110_000,
-    });
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'facelock-calibrate-'));
-    pairs = await smallLfw(lfw as string, join(dir, 'lfw-small'));
-    attacks = smallNuaa(nuaa as string, join(dir, 'nuaa-small'));
-    base = ['--state-dir', join(dir, 'state'), '--key-file', join(dir, 'key')];
-    expect((await runCli([...base, 'key', 'init'])).code).toBe(0);
+const ready = lfw && nuaa;
+let dir: string;
+let pairs: string;
+let attacks: string;
+let base: string[];
+const calibrate = (out: string, ...extra: string[]) =>
+  runCli([...base, '--json', 'calibrate', '--pairs', pairs, '--out', join(dir, out), '--bootstrap', '50', '--workers', '2', ...extra], {
+    timeoutMs: 110_000,
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+beforeAll(async () => {
+  if (!ready) return;
+  dir = mkdtempSync(join(tmpdir(), 'facelock-calibrate-'));
+  pairs = await smallLfw(lfw as string, join(dir, 'lfw-small'));
+  attacks = smallNuaa(nuaa as string, join(dir, 'nuaa-small'));
+  base = ['--state-dir', join(dir, 'state'), '--key-file', join(dir, 'key')];
+  expect((await runCli([...base, 'key', 'init'])).code).toBe(0);
+});
+afterAll(() => {
+  if (ready) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.runIf(ready)('facelock calibrate: error rates, determinism and the peer (real networks on lfw-dev and NUAA images)', () => {
   it('measures error rates, counts faceless images as failures to enrol, writes the report, the calibration file and the registry', async () => {
     const r = await calibrate('run1', '--attacks', attacks);
     expect(r.code, r.stderr).toBe(0);
@@ -94,7 +98,9 @@ describe.runIf(lfw && nuaa)('facelock calibrate (real networks on lfw-dev and NU
     expect(s.metrics.eer).toBeGreaterThanOrEqual(0);
     expect(readFileSync(s.report, 'utf8')).toMatch(/face-api\.js 1\.7\.15/);
   });
+});
 
+describe.runIf(ready)('facelock calibrate: the calibration file the daemon loads, and bad data', () => {
   it('writes a calibration file the daemon loads, and refuses one edited for other models', async () => {
     const cal = join(dir, 'run1', 'calibration.json');
     const config = (file: string) => {

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { fitPlatt, fitTemperature, predictions, probability, reliability } from '../common/scoreCalibration.js';
+import { seededRandom } from '../common/seededRandom.js';
 import { livenessErrors } from './attackData.js';
-import { bootstrapIntervals, unitWeighted, weightedEer, weightedTarAtFar } from './bootstrap.js';
+import { bootstrapIntervals, type Weighted, weightedEer, weightedTarAtFar } from './bootstrap.js';
+
+/** Unit weights: the plain statistic, for checking the weighted versions against the unweighted ones. */
+const unitWeighted = (desc: Float64Array): Weighted => ({ desc, weights: new Uint8Array(desc.length).fill(1), total: desc.length });
+
 import { conditionErrors } from './conditionAnalysis.js';
 import { errorCurve } from './curves.js';
 import { simulateDoor } from './doorSimulation.js';
 import { bestAccuracyThreshold, type FoldScores, heldOutAccuracy, heldOutAtFar } from './kfold.js';
-import { fitPlatt, fitTemperature, predictions, probability, reliability } from './scoreCalibration.js';
-import { seededRandom } from './seededRandom.js';
 import { equalErrorRate, sortedDescending, tarAtFar } from './verificationMetrics.js';
 
 const f64 = (v: number[]) => Float64Array.from(v);

@@ -1,3 +1,4 @@
+import { appendExperiment, type Experiment } from '../common/experimentRegistry.js';
 import type { LivenessResult } from './attackData.js';
 import type { VerificationReport } from './evaluateVerification.js';
 
@@ -56,4 +57,20 @@ export function headline(r: CalibrationReport): Record<string, number | null> {
     bpcer: r.liveness?.bpcer ?? null,
     wallSeconds: r.timing.wallSeconds,
   };
+}
+
+/** Appends a run to the registry (one JSON line, fsynced): a crash never leaves a half-written earlier entry. */
+export function recordExperiment(file: string, r: CalibrationReport, reportFile: string | null): Experiment {
+  return appendExperiment(file, {
+    at: r.createdAt,
+    gitCommit: r.gitCommit,
+    seed: r.seed,
+    options: r.options,
+    model: r.model.description,
+    modelHash: r.model.modelHash,
+    dataManifestSha256: r.data?.manifestSha256 ?? null,
+    attackManifestSha256: r.liveness?.manifestSha256 ?? null,
+    metrics: headline(r),
+    report: reportFile,
+  });
 }

@@ -1,4 +1,4 @@
-import { FRONTAL_PITCH } from '../enroll/poseBins.js';
+import { FRONTAL_PITCH } from '../model/poseBins.js';
 
 /** Conditions an image was seen under (undefined when no face was found). */
 export interface ImageConditions {

@@ -1,4 +1,4 @@
-import { randomIndex, seededRandom } from './seededRandom.js';
+import { randomIndex, seededRandom } from '../common/seededRandom.js';
 
 /** An image's embedding (undefined when no face was found) and its identity. */
 export interface IdentityImages {

@@ -1,10 +1,3 @@
-import { bootstrapIntervals, type Interval, weightedEer, weightedTarAtFar } from './bootstrap.js';
-import { type ConditionRow, conditionErrors, type ScoredPair } from './conditionAnalysis.js';
-import { type CurvePoint, errorCurve, scoreHistogram } from './curves.js';
-import { type DoorRates, simulateDoor } from './doorSimulation.js';
-import { Extremes, foldPairs, type ImageResult, type Similarity, scoreFold } from './foldPairs.js';
-import { concatScores, equalErrorRateOf, type FoldScores, heldOutAccuracy, heldOutAtFar, meanStd } from './kfold.js';
-import { identityOf, type LfwDataset } from './lfwDataset.js';
 import {
   fitPlatt,
   fitTemperature,
@@ -13,7 +6,14 @@ import {
   predictions,
   type ReliabilityBin,
   reliability,
-} from './scoreCalibration.js';
+} from '../common/scoreCalibration.js';
+import { bootstrapIntervals, type Interval, weightedEer, weightedTarAtFar } from './bootstrap.js';
+import { type ConditionRow, conditionErrors, type ScoredPair } from './conditionAnalysis.js';
+import { type CurvePoint, errorCurve, scoreHistogram } from './curves.js';
+import { type DoorRates, simulateDoor } from './doorSimulation.js';
+import { Extremes, foldPairs, type ImageResult, type Similarity, scoreFold } from './foldPairs.js';
+import { concatScores, equalErrorRateOf, type FoldScores, heldOutAccuracy, heldOutAtFar, meanStd } from './kfold.js';
+import { identityOf, type LfwDataset } from './lfwDataset.js';
 import { equalErrorRate, type OperatingPoint, rocAuc, sortedDescending, tarAtFarSorted } from './verificationMetrics.js';
 
 /** The FARs every report states TAR at. */
@@ -111,39 +111,14 @@ export function evaluateVerification(
   similarity: Similarity,
   o: VerificationOptions,
 ): VerificationReport {
-  const foldScores: FoldScores[] = [];
-  const foldReports: FoldReport[] = [];
-  const worstGenuine = new Extremes(10, true);
-  const worstImpostor = new Extremes(10, false);
-  const allImages: ImageResult[] = [];
-  for (const fold of dataset.folds) {
-    const items = fold.images.map((p) => images.get(p) as ImageResult);
-    const offset = allImages.length;
-    allImages.push(...items);
-    const scores = scoreFold(fold, items, offset, similarity, { genuine: worstGenuine, impostor: worstImpostor });
-    foldScores.push(scores);
-    foldReports.push({
-      fold: fold.fold,
-      identities: fold.identities.length,
-      images: items.length,
-      noFace: items.filter((it) => !it.embedding).length,
-      ...summarize(scores.genuine, scores.impostor),
-    });
-  }
+  const { foldScores, foldReports, allImages, worstGenuine, worstImpostor } = scoreFolds(dataset, images, similarity);
   const genuine = concatScores(foldScores.map((f) => f.genuine));
   const impostor = concatScores(foldScores.map((f) => f.impostor));
   const pooledSummary = summarize(genuine, impostor);
   const genDesc = sortedDescending(genuine);
   const impDesc = sortedDescending(impostor);
   const operating = { ...tarAtFarSorted(genDesc, impDesc, o.targetFar), targetFar: o.targetFar };
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const a of [genuine, impostor])
-    for (const v of a)
-      if (Number.isFinite(v)) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
+  const { lo, hi } = finiteRange(genuine, impostor);
 
   const multiFold = foldScores.length >= 2;
   const accuracy = multiFold ? heldOutAccuracy(foldScores) : [];
@@ -165,50 +140,10 @@ export function evaluateVerification(
     { replicates: o.bootstrapReplicates, seed: o.seed },
   );
 
-  // score calibration, cross-fitted: each fold's official pairs are predicted by a model fitted on the other folds
-  const fitModel = (method: 'platt' | 'temperature', folds: readonly FoldScores[]): ProbabilityModel => {
-    const g = concatScores(folds.map((f) => f.pairGenuine));
-    const i = concatScores(folds.map((f) => f.pairImpostor));
-    return method === 'platt' ? fitPlatt(g, i) : fitTemperature(g, i, equalErrorRateOf(g, i));
-  };
-  const probabilityReport = (method: 'platt' | 'temperature'): ProbabilityReport => {
-    const held: Prediction[] = multiFold
-      ? foldScores.flatMap((f) =>
-          predictions(
-            fitModel(
-              method,
-              foldScores.filter((x) => x !== f),
-            ),
-            f.pairGenuine,
-            f.pairImpostor,
-          ),
-        )
-      : [];
-    return { model: fitModel(method, foldScores), heldOut: reliability(held) };
-  };
-  const platt = probabilityReport('platt');
-  const temperature = probabilityReport('temperature');
+  const platt = probabilityReport('platt', foldScores);
+  const temperature = probabilityReport('temperature', foldScores);
 
-  // door-level rates: every identity of the data with its images in order, at the operating threshold
-  const byIdentity = new Map<string, (Float32Array | undefined)[]>();
-  for (const it of allImages) {
-    const id = identityOf(it.path);
-    const list = byIdentity.get(id);
-    if (list) list.push(it.embedding);
-    else byIdentity.set(id, [it.embedding]);
-  }
-  const door = simulateDoor(
-    [...byIdentity].map(([identity, embeddings]) => ({ identity, embeddings })),
-    similarity,
-    {
-      threshold: operating.threshold,
-      k: o.k,
-      n: o.n,
-      templates: o.doorTemplates,
-      impostorApproaches: o.doorImpostorApproaches,
-      seed: o.seed,
-    },
-  );
+  const door = doorRates(allImages, similarity, operating.threshold, o);
 
   const name = (i: number) => allImages[i]?.path ?? '?';
   return {
@@ -239,6 +174,80 @@ export function evaluateVerification(
     },
     failedToEnrol: allImages.filter((it) => !it.embedding).map((it) => it.path),
   };
+}
+
+/** Every fold's pair scores and summary, the images in fold order, and the worst pairs of all folds. */
+function scoreFolds(dataset: LfwDataset, images: ReadonlyMap<string, ImageResult>, similarity: Similarity) {
+  const foldScores: FoldScores[] = [];
+  const foldReports: FoldReport[] = [];
+  const worstGenuine = new Extremes(10, true);
+  const worstImpostor = new Extremes(10, false);
+  const allImages: ImageResult[] = [];
+  for (const fold of dataset.folds) {
+    const items = fold.images.map((p) => images.get(p) as ImageResult);
+    const offset = allImages.length;
+    allImages.push(...items);
+    const scores = scoreFold(fold, items, offset, similarity, { genuine: worstGenuine, impostor: worstImpostor });
+    foldScores.push(scores);
+    foldReports.push({
+      fold: fold.fold,
+      identities: fold.identities.length,
+      images: items.length,
+      noFace: items.filter((it) => !it.embedding).length,
+      ...summarize(scores.genuine, scores.impostor),
+    });
+  }
+  return { foldScores, foldReports, allImages, worstGenuine, worstImpostor };
+}
+
+/** Lowest and highest finite score (missed faces score -Infinity). */
+function finiteRange(...lists: readonly Float64Array[]): { lo: number; hi: number } {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const a of lists)
+    for (const v of a)
+      if (Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+  return { lo, hi };
+}
+
+/** Score calibration, cross-fitted: each fold's official pairs are predicted by a model fitted on the other folds. */
+function probabilityReport(method: 'platt' | 'temperature', foldScores: readonly FoldScores[]): ProbabilityReport {
+  const fitModel = (folds: readonly FoldScores[]): ProbabilityModel => {
+    const g = concatScores(folds.map((f) => f.pairGenuine));
+    const i = concatScores(folds.map((f) => f.pairImpostor));
+    return method === 'platt' ? fitPlatt(g, i) : fitTemperature(g, i, equalErrorRateOf(g, i));
+  };
+  const held: Prediction[] =
+    foldScores.length >= 2
+      ? foldScores.flatMap((f) => predictions(fitModel(foldScores.filter((x) => x !== f)), f.pairGenuine, f.pairImpostor))
+      : [];
+  return { model: fitModel(foldScores), heldOut: reliability(held) };
+}
+
+/** Door-level rates: every identity of the data with its images in order, at the operating threshold. */
+function doorRates(allImages: readonly ImageResult[], similarity: Similarity, threshold: number, o: VerificationOptions) {
+  const byIdentity = new Map<string, (Float32Array | undefined)[]>();
+  for (const it of allImages) {
+    const id = identityOf(it.path);
+    const list = byIdentity.get(id);
+    if (list) list.push(it.embedding);
+    else byIdentity.set(id, [it.embedding]);
+  }
+  return simulateDoor(
+    [...byIdentity].map(([identity, embeddings]) => ({ identity, embeddings })),
+    similarity,
+    {
+      threshold,
+      k: o.k,
+      n: o.n,
+      templates: o.doorTemplates,
+      impostorApproaches: o.doorImpostorApproaches,
+      seed: o.seed,
+    },
+  );
 }
 
 /** Every scored pair of every fold with both faces found, again (recomputed rather than kept: millions of pairs). */

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DatasetError, ModelError } from '../common/errors.js';
+import { sha256 } from '../common/hashing.js';
 import type { BackendChoice } from '../model/backend.js';
 import type { EmbedderName } from '../model/loadFaceEngine.js';
 import type { FeatureCache } from './featureCache.js';
@@ -53,7 +53,7 @@ export async function extractFeatures(files: readonly string[], o: PoolOptions):
       throw new DatasetError(`cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
     }
   });
-  const imageHashes = bytes.map((b) => createHash('sha256').update(b).digest('hex'));
+  const imageHashes = bytes.map((b) => sha256(b));
   const features: (ImageFeatures | undefined)[] = imageHashes.map((h) => o.cache?.get(modelHash, h, o.liveness));
   const todo = features.flatMap((f, i) => (f ? [] : [i]));
   const cached = files.length - todo.length;

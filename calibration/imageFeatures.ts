@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256 } from '../common/hashing.js';
 import { silentLogger } from '../common/logger.js';
-import { measureQuality } from '../enroll/faceQuality.js';
 import { type BackendChoice, selectBackend } from '../model/backend.js';
 import { cosine } from '../model/embedder/embedder.js';
 import type { FaceEngine } from '../model/faceEngine.js';
@@ -10,6 +10,7 @@ import { decodeImage } from '../model/image/decodeImage.js';
 import type { RgbImage } from '../model/image/rgbImage.js';
 import { type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
 import { packageDir } from '../model/packageFiles.js';
+import { measureQuality } from '../model/quality/faceQuality.js';
 import type { ImageConditions } from './conditionAnalysis.js';
 import { FaceApiPeer, PEER_NAME, peerSimilarity } from './faceApiPeer.js';
 
@@ -90,9 +91,7 @@ function faceApiModelHashes(): Record<string, string> {
   const dir = join(packageDir('@vladmandic/face-api'), 'model');
   const hashes: Record<string, string> = {};
   for (const f of readdirSync(dir).filter((n) => /^(tiny_face_detector|face_landmark_68|face_recognition)_model/.test(n)))
-    hashes[`@vladmandic/face-api/model/${f}`] = createHash('sha256')
-      .update(readFileSync(join(dir, f)))
-      .digest('hex');
+    hashes[`@vladmandic/face-api/model/${f}`] = sha256(readFileSync(join(dir, f)));
   return hashes;
 }
 

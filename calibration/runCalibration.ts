@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { DatasetError } from '../common/errors.js';
+import { sha256 } from '../common/hashing.js';
 import type { Logger } from '../common/logger.js';
+import { projectRoot } from '../common/projectRoot.js';
 import type { BackendChoice } from '../model/backend.js';
 import type { EmbedderName } from '../model/loadFaceEngine.js';
-import { projectRoot } from '../model/packageFiles.js';
 import { type LivenessResult, livenessErrors, readAttackDataset } from './attackData.js';
 import type { CalibrationReport } from './calibrationReport.js';
 import { evaluateVerification } from './evaluateVerification.js';
@@ -14,7 +15,7 @@ import { extractFeatures, type Progress } from './featurePool.js';
 import type { ImageResult } from './foldPairs.js';
 import { type EvaluatedModel, similarityOf } from './imageFeatures.js';
 import { readLfwDataset } from './lfwDataset.js';
-import { checkSplit, findSplit, lfwSplitParts, nuaaParts, type SplitManifest, sha256 } from './splitManifest.js';
+import { checkSplit, findSplit, lfwSplitParts, nuaaParts, type SplitManifest } from './splitManifest.js';
 
 export interface CalibrationOptions {
   readonly pairs?: string;
@@ -56,104 +57,14 @@ export function gitCommit(): string {
  */
 export async function runCalibration(o: CalibrationOptions): Promise<{ report: CalibrationReport; splits: SplitManifest[] }> {
   const started = performance.now();
-  let embedSeconds = 0;
-  let cachedImages = 0;
-  let computedImages = 0;
-  let workers = 0;
-  let modelHash = '';
   const description =
     o.model === 'facelock'
       ? `facelock ${o.embedder}`
       : 'face-api.js 1.7.15 (tinyFaceDetector + faceLandmark68Net + faceRecognitionNet, 128-d)';
   const splits: SplitManifest[] = [];
-  const extract = async (what: string, files: string[], liveness: boolean) => {
-    const t = performance.now();
-    const r = await extractFeatures(files, {
-      model: o.model,
-      backend: o.backend,
-      embedder: o.embedder,
-      liveness,
-      ...(o.workers === undefined ? {} : { workers: o.workers }),
-      ...(o.cache ? { cache: o.cache } : {}),
-      onProgress: (p) => o.onProgress?.(what, p),
-    });
-    embedSeconds += (performance.now() - t) / 1000;
-    cachedImages += r.cached;
-    computedImages += files.length - r.cached;
-    workers = Math.max(workers, r.workers);
-    modelHash = r.modelHash;
-    return r;
-  };
-
-  let data: CalibrationReport['data'];
-  let verification: CalibrationReport['verification'];
-  if (o.pairs) {
-    const dir = resolve(o.pairs);
-    const dataset = readLfwDataset(dir, o.folds);
-    const listSha256 = sha256(readFileSync(join(dir, 'pairs.txt')));
-    const paths = dataset.folds.flatMap((f) => f.images);
-    const r = await extract(
-      'lfw',
-      paths.map((p) => join(dir, p)),
-      false,
-    );
-    const parts = lfwSplitParts(dataset, r.imageHashes);
-    splits.push({ dataset: 'lfw', listSha256, parts });
-    const frozen = findSplit(listSha256);
-    if (frozen) checkSplit(frozen, parts);
-    else o.log.warn('no frozen split for this pairs.txt: the numbers are not comparable with the team registry', { dir });
-    const unreadable = paths.flatMap((p, i) => (r.features[i]?.error ? [`${p}: ${r.features[i]?.error}`] : []));
-    if (unreadable.length > 0)
-      o.log.warn('unreadable images count as failures to enrol', { count: unreadable.length, first: unreadable[0] });
-    const images = new Map<string, ImageResult>(
-      paths.map((p, i) => [p, { path: p, embedding: r.features[i]?.embedding, conditions: r.features[i]?.conditions }]),
-    );
-    verification = evaluateVerification(dataset, images, similarityOf(o.model), {
-      targetFar: o.targetFar,
-      k: o.k,
-      n: o.n,
-      seed: o.seed,
-      bootstrapReplicates: o.bootstrap,
-      doorTemplates: 1,
-      doorImpostorApproaches: 20_000,
-    });
-    data = {
-      dir,
-      listSha256,
-      manifestSha256: sha256(`${listSha256}\n${parts.map((p) => `${p.name} ${p.sha256}`).join('\n')}`),
-      split: frozen ? relative(projectRoot(), frozen.file) : null,
-      images: paths.length,
-      folds: dataset.folds.map((f) => f.fold),
-    };
-  }
-
-  let liveness: CalibrationReport['liveness'];
-  if (o.attacks) {
-    if (o.model !== 'facelock') throw new DatasetError(`--attacks needs facelock's liveness networks; ${o.model} has none`);
-    const dir = resolve(o.attacks);
-    const presentations = readAttackDataset(dir);
-    const r = await extract(
-      'attacks',
-      presentations.map((p) => p.file),
-      true,
-    );
-    const result: LivenessResult = livenessErrors(
-      presentations.map((p, i) => ({ attack: p.attack, score: r.features[i]?.found ? r.features[i]?.live : undefined })),
-      o.liveThreshold,
-    );
-    const listSha256 = sha256(['client_train_raw.txt', 'imposter_train_raw.txt'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n'));
-    const parts = nuaaParts(presentations, dir, r.imageHashes);
-    splits.push({ dataset: 'nuaa', listSha256, parts });
-    const frozen = findSplit(listSha256);
-    if (frozen) checkSplit(frozen, parts);
-    liveness = {
-      ...result,
-      dir,
-      listSha256,
-      manifestSha256: sha256(`${listSha256}\n${parts.map((p) => `${p.name} ${p.sha256}`).join('\n')}`),
-      subjects: new Set(presentations.map((p) => p.subject)).size,
-    };
-  }
+  const { extract, totals } = featureRunner(o);
+  const pairs = o.pairs ? await verifyPairs(o, o.pairs, extract, splits) : undefined;
+  const liveness = o.attacks ? await measureAttacks(o, o.attacks, extract, splits) : undefined;
   const report: CalibrationReport = {
     tool: 'facelock calibrate',
     createdAt: new Date().toISOString(),
@@ -171,12 +82,119 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
       liveThreshold: o.liveThreshold,
       bootstrap: o.bootstrap,
     },
-    model: { name: o.model, description, modelHash },
-    ...(data ? { data } : {}),
-    timing: { wallSeconds: (performance.now() - started) / 1000, embedSeconds, workers, cachedImages, computedImages },
-    ...(verification ? { verification } : {}),
+    model: { name: o.model, description, modelHash: totals.modelHash },
+    ...(pairs ? { data: pairs.data } : {}),
+    timing: {
+      wallSeconds: (performance.now() - started) / 1000,
+      embedSeconds: totals.embedSeconds,
+      workers: totals.workers,
+      cachedImages: totals.cachedImages,
+      computedImages: totals.computedImages,
+    },
+    ...(pairs ? { verification: pairs.verification } : {}),
     ...(liveness ? { liveness } : {}),
     calibrationFile: null,
   };
   return { report, splits };
+}
+
+/** Runs the feature extraction of a calibration and adds up what it cost (for the report's timing). */
+function featureRunner(o: CalibrationOptions) {
+  const totals = { embedSeconds: 0, cachedImages: 0, computedImages: 0, workers: 0, modelHash: '' };
+  const extract = async (what: string, files: string[], liveness: boolean) => {
+    const t = performance.now();
+    const r = await extractFeatures(files, {
+      model: o.model,
+      backend: o.backend,
+      embedder: o.embedder,
+      liveness,
+      ...(o.workers === undefined ? {} : { workers: o.workers }),
+      ...(o.cache ? { cache: o.cache } : {}),
+      onProgress: (p) => o.onProgress?.(what, p),
+    });
+    totals.embedSeconds += (performance.now() - t) / 1000;
+    totals.cachedImages += r.cached;
+    totals.computedImages += files.length - r.cached;
+    totals.workers = Math.max(totals.workers, r.workers);
+    totals.modelHash = r.modelHash;
+    return r;
+  };
+
+  return { extract, totals };
+}
+
+type Extract = ReturnType<typeof featureRunner>['extract'];
+
+/** Verification error rates on an LFW-format folder, checked against its frozen split. */
+async function verifyPairs(o: CalibrationOptions, pairsDir: string, extract: Extract, splits: SplitManifest[]) {
+  const dir = resolve(pairsDir);
+  const dataset = readLfwDataset(dir, o.folds);
+  const listSha256 = sha256(readFileSync(join(dir, 'pairs.txt')));
+  const paths = dataset.folds.flatMap((f) => f.images);
+  const r = await extract(
+    'lfw',
+    paths.map((p) => join(dir, p)),
+    false,
+  );
+  const parts = lfwSplitParts(dataset, r.imageHashes);
+  splits.push({ dataset: 'lfw', listSha256, parts });
+  const frozen = findSplit(listSha256);
+  if (frozen) checkSplit(frozen, parts);
+  else o.log.warn('no frozen split for this pairs.txt: the numbers are not comparable with the team registry', { dir });
+  const unreadable = paths.flatMap((p, i) => (r.features[i]?.error ? [`${p}: ${r.features[i]?.error}`] : []));
+  if (unreadable.length > 0) o.log.warn('unreadable images count as failures to enrol', { count: unreadable.length, first: unreadable[0] });
+  const images = new Map<string, ImageResult>(
+    paths.map((p, i) => [p, { path: p, embedding: r.features[i]?.embedding, conditions: r.features[i]?.conditions }]),
+  );
+  const verification = evaluateVerification(dataset, images, similarityOf(o.model), {
+    targetFar: o.targetFar,
+    k: o.k,
+    n: o.n,
+    seed: o.seed,
+    bootstrapReplicates: o.bootstrap,
+    doorTemplates: 1,
+    doorImpostorApproaches: 20_000,
+  });
+  const data = {
+    dir,
+    listSha256,
+    manifestSha256: sha256(`${listSha256}\n${parts.map((p) => `${p.name} ${p.sha256}`).join('\n')}`),
+    split: frozen ? relative(projectRoot(), frozen.file) : null,
+    images: paths.length,
+    folds: dataset.folds.map((f) => f.fold),
+  };
+  return { data, verification };
+}
+
+/** Liveness error rates (APCER/BPCER) on a NUAA-format folder, checked against its frozen split. */
+async function measureAttacks(
+  o: CalibrationOptions,
+  attacksDir: string,
+  extract: Extract,
+  splits: SplitManifest[],
+): Promise<NonNullable<CalibrationReport['liveness']>> {
+  if (o.model !== 'facelock') throw new DatasetError(`--attacks needs facelock's liveness networks; ${o.model} has none`);
+  const dir = resolve(attacksDir);
+  const presentations = readAttackDataset(dir);
+  const r = await extract(
+    'attacks',
+    presentations.map((p) => p.file),
+    true,
+  );
+  const result: LivenessResult = livenessErrors(
+    presentations.map((p, i) => ({ attack: p.attack, score: r.features[i]?.found ? r.features[i]?.live : undefined })),
+    o.liveThreshold,
+  );
+  const listSha256 = sha256(['client_train_raw.txt', 'imposter_train_raw.txt'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n'));
+  const parts = nuaaParts(presentations, dir, r.imageHashes);
+  splits.push({ dataset: 'nuaa', listSha256, parts });
+  const frozen = findSplit(listSha256);
+  if (frozen) checkSplit(frozen, parts);
+  return {
+    ...result,
+    dir,
+    listSha256,
+    manifestSha256: sha256(`${listSha256}\n${parts.map((p) => `${p.name} ${p.sha256}`).join('\n')}`),
+    subjects: new Set(presentations.map((p) => p.subject)).size,
+  };
 }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '../common/hashing.js';
 import { datasetForTests } from '../test/datasets.js';
 import { readAttackDataset } from './attackData.js';
 import { readLfwDataset } from './lfwDataset.js';
-import { checkSplit, fileHashes, findSplit, lfwSplitParts, nuaaParts, sha256 } from './splitManifest.js';
+import { checkSplit, fileHashes, findSplit, lfwSplitParts, nuaaParts } from './splitManifest.js';
 
 const lfw = datasetForTests('lfw', 'the frozen lfw-dev split');
 const nuaa = datasetForTests('nuaa', 'the frozen nuaa-train split');

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DatasetError } from '../common/errors.js';
-import { projectRoot } from '../model/packageFiles.js';
+import { sha256 } from '../common/hashing.js';
+import { projectRoot } from '../common/projectRoot.js';
 import type { LfwDataset } from './lfwDataset.js';
 
 /**
@@ -22,10 +22,6 @@ export interface SplitPart {
   readonly images: number;
   /** sha256 over `relative/path sha256\n` of every image of the part, sorted by path. */
   readonly sha256: string;
-}
-
-export function sha256(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /** The hash of a part: every image's path and content. */

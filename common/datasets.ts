@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { projectRoot } from '../model/packageFiles.js';
+import { projectRoot } from './projectRoot.js';
 
 /**
  * The shared face datasets (LFW, NUAA, ORL, Yale): `$FACELOCK_DATASETS`, else `../shared/datasets` beside the

@@ -13,7 +13,18 @@ export interface Frame {
  */
 export interface Camera {
   readonly name: string;
+  /** What the camera counted so far (the status interface and the health lines read it). */
+  readonly stats: Readonly<CameraStats>;
   frames(signal?: AbortSignal): AsyncIterable<Frame>;
+}
+
+/** A camera's counts: source restarts after faults, frames dropped for a slow consumer, bytes the splitter threw away. */
+export interface CameraStats {
+  restarts: number;
+  dropped: number;
+  garbageBytes: number;
+  truncated: number;
+  oversized: number;
 }
 
 /** The lock relay. "Energised = unlocked", for electric strikes and maglocks alike. */

@@ -1,15 +1,22 @@
 import { EnrollError } from '../common/errors.js';
-import { createCamera } from '../device/camera/createCamera.js';
-import type { CliContext } from '../device/cli/cliContext.js';
+import type { Logger } from '../common/logger.js';
+import { type CameraConfig, createCamera } from '../device/camera/createCamera.js';
 import type { NewTemplate } from '../device/store/templateRecords.js';
 import type { FaceEngine } from '../model/faceEngine.js';
-import { type CameraCliOptions, cameraConfig } from './cameraOptions.js';
 import { collectTemplates, type ImageReport, listImages, selectTemplates } from './enrollImages.js';
 import { guidedCapture } from './guidedCapture.js';
 import { DEFAULT_QUALITY_LIMITS } from './qualityGates.js';
 
-export interface AcquireOptions extends CameraCliOptions {
+/** Where enrollment reports to: the log, and progress lines for the person enrolling. */
+export interface EnrollIo {
+  readonly log: Logger;
+  readonly progress: (text: string) => void;
+}
+
+export interface AcquireOptions {
+  /** A folder of photos; without it, the camera. */
   readonly images?: string;
+  readonly camera: CameraConfig;
   readonly maxTemplates: number;
   readonly poseTimeout: number;
   readonly lighting: boolean;
@@ -23,7 +30,7 @@ export interface Acquired {
 }
 
 /** Templates from a folder of photos (quality gates, no liveness) or from the camera (guided, liveness checked). */
-export async function acquireTemplates(ctx: CliContext, engine: FaceEngine, opts: AcquireOptions): Promise<Acquired> {
+export async function acquireTemplates(ctx: EnrollIo, engine: FaceEngine, opts: AcquireOptions): Promise<Acquired> {
   if (opts.images) {
     const files = listImages(opts.images);
     const line = (r: ImageReport, i: number) =>
@@ -42,7 +49,7 @@ export async function acquireTemplates(ctx: CliContext, engine: FaceEngine, opts
     }
     return { templates: selectTemplates(candidates, opts.maxTemplates), reports, source: `${candidates.length} of ${files.length} images` };
   }
-  const camera = createCamera(cameraConfig(opts), ctx.log);
+  const camera = createCamera(opts.camera, ctx.log);
   const guide = await guidedCapture(
     camera,
     engine,

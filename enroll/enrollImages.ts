@@ -5,9 +5,9 @@ import type { NewTemplate, StoredTemplate } from '../device/store/templateRecord
 import { cosine } from '../model/embedder/embedder.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import { decodeImageFile } from '../model/image/decodeImage.js';
-import { measureQuality } from './faceQuality.js';
-import { POSE_BINS, type PoseBin, poseBin } from './poseBins.js';
-import { checkEnrollmentFace, type QualityLimits, type RejectReason } from './qualityGates.js';
+import { POSE_BINS, type PoseBin, poseBin } from '../model/poseBins.js';
+import { measureQuality } from '../model/quality/faceQuality.js';
+import { checkEnrollmentFace, type EnrollLimits, type RejectReason } from './qualityGates.js';
 
 export interface ImageReport {
   readonly file: string;
@@ -18,7 +18,7 @@ export interface ImageReport {
 }
 
 export interface CollectOptions {
-  readonly limits: QualityLimits;
+  readonly limits: EnrollLimits;
   /** Shipped antispoof check: on for camera capture, off for photos the owner supplies. */
   readonly checkLiveness: boolean;
 }

@@ -3,12 +3,12 @@ import type { Camera, Frame } from '../device/ports.js';
 import type { NewTemplate } from '../device/store/templateRecords.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import { CAMERA_DECODE_LIMITS, decodeImage } from '../model/image/decodeImage.js';
-import { measureQuality } from './faceQuality.js';
-import { POSE_BINS, POSE_PROMPTS, type PoseBin, poseBin } from './poseBins.js';
-import { checkEnrollmentFace, type QualityLimits, type RejectReason } from './qualityGates.js';
+import { POSE_BINS, POSE_PROMPTS, type PoseBin, poseBin } from '../model/poseBins.js';
+import { measureQuality } from '../model/quality/faceQuality.js';
+import { checkEnrollmentFace, type EnrollLimits, type RejectReason } from './qualityGates.js';
 
 export interface GuideOptions {
-  readonly limits: QualityLimits;
+  readonly limits: EnrollLimits;
   /** Templates wanted per pose bin. */
   readonly perBin: number;
   /** How long to wait for each pose before moving on. */

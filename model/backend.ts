@@ -5,10 +5,12 @@ import { describeError, ModelError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { packageDir } from './packageFiles.js';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export type BackendChoice = 'auto' | BackendName;
-
-const order: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+/** The tfjs backends, fastest first: `auto` tries them in this order. */
+const order = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof order)[number];
+/** What the config and `--backend` accept. */
+export const BACKEND_CHOICES = ['auto', ...order] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 async function prepare(name: BackendName): Promise<void> {
   if (name === 'tensorflow') {

@@ -4,13 +4,14 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readLfwPairs } from '../calibration/lfwPairs.js';
 import { rocAuc } from '../calibration/verificationMetrics.js';
+import { invertAffine } from '../test/affine.js';
 import { datasetForTests } from '../test/datasets.js';
 import { largestFace, loadTestEngine } from '../test/engineForTests.js';
 import { cosine } from './embedder/embedder.js';
 import type { FaceEngine } from './faceEngine.js';
 import type { Face } from './faceTypes.js';
 import { decodeImage } from './image/decodeImage.js';
-import { applyAffine, invertAffine } from './image/warpAffine.js';
+import { applyAffine } from './image/warpAffine.js';
 
 const lfw = datasetForTests('lfw', 'face engine tests on lfw-dev');
 const orl = datasetForTests('orl', 'face detection on ORL');

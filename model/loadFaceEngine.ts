@@ -11,7 +11,9 @@ import { ShippedLivenessNet } from './liveness/shippedLiveness.js';
 import { MODELS, type ModelName } from './manifest.js';
 import { loadVerifiedGraphModel, loadVerifiedWeights } from './verifiedModelLoader.js';
 
-export type EmbedderName = 'dlibResnet' | 'faceres';
+/** The identity embedders the engine can run (the config's `engine.embedder`). */
+export const EMBEDDERS = ['dlibResnet', 'faceres'] as const;
+export type EmbedderName = (typeof EMBEDDERS)[number];
 
 export interface EngineConfig {
   readonly backend: BackendChoice;

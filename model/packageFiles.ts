@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ModelError } from '../common/errors.js';
+import { projectRoot } from '../common/projectRoot.js';
 
 const require = createRequire(import.meta.url);
 
@@ -29,16 +29,4 @@ export function packageDir(name: string, expectedVersion?: string): string {
     return dir;
   }
   throw new ModelError('model_missing', `npm package ${name} is not installed: run \`npm ci\` in ${projectRoot()}`);
-}
-
-/** The folder holding facelock's own package.json (the same from the sources and from dist/). */
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'facelock') return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('facelock: cannot find its own package.json above its code');
-    dir = parent;
-  }
 }

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import { io, type NamedTensorMap } from '@tensorflow/tfjs-core';
 import { ModelError } from '../common/errors.js';
+import { sha256 } from '../common/hashing.js';
 import type { ModelEntry } from './manifest.js';
 import { packageDir } from './packageFiles.js';
 
@@ -28,10 +28,6 @@ export interface LoadedModel {
 interface WeightGroup {
   paths: string[];
   weights: io.WeightsManifestEntry[];
-}
-
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Reads a file of the manifest and refuses it unless its sha256 matches. */

@@ -7,8 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAttackDataset } from '../calibration/attackData.js';
 import { readLfwDataset } from '../calibration/lfwDataset.js';
-import { fileHashes, lfwSplitParts, nuaaParts, type SplitManifest, sha256, splitsDir } from '../calibration/splitManifest.js';
+import { fileHashes, lfwSplitParts, nuaaParts, type SplitManifest, splitsDir } from '../calibration/splitManifest.js';
 import { datasetDir } from '../common/datasets.js';
+import { sha256 } from '../common/hashing.js';
 
 const lfw = datasetDir('lfw');
 const nuaa = datasetDir('nuaa');

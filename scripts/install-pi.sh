@@ -84,7 +84,7 @@ else
 fi
 
 # the project
-if [ -f "$PREFIX/dist/device/cli/facelock.js" ] && [ "$(git -C "$SRC" rev-parse HEAD 2>/dev/null || echo none)" = "$(cat "$PREFIX/.installed-commit" 2>/dev/null || echo)" ]; then
+if [ -f "$PREFIX/dist/cli/facelock.js" ] && [ "$(git -C "$SRC" rev-parse HEAD 2>/dev/null || echo none)" = "$(cat "$PREFIX/.installed-commit" 2>/dev/null || echo)" ]; then
   ok "facelock in $PREFIX"
 else
   change "install facelock from $SRC into $PREFIX (npm ci, build, prune)" sh -c "
@@ -94,7 +94,7 @@ fi
 if [ -L "$ROOT/usr/local/bin/facelock" ]; then
   ok "$ROOT/usr/local/bin/facelock"
 else
-  change "link $ROOT/usr/local/bin/facelock" ln -sf "$PREFIX/dist/device/cli/facelock.js" "$ROOT/usr/local/bin/facelock"
+  change "link $ROOT/usr/local/bin/facelock" ln -sf "$PREFIX/dist/cli/facelock.js" "$ROOT/usr/local/bin/facelock"
 fi
 
 # the user
@@ -110,7 +110,7 @@ if [ -f "$ETC/facelock.key" ]; then
   ok "key $ETC/facelock.key"
 else
   change "create the template key $ETC/facelock.key (mode 0400)" \
-    "$PREFIX/dist/device/cli/facelock.js" --key-file "$ETC/facelock.key" key init
+    "$PREFIX/dist/cli/facelock.js" --key-file "$ETC/facelock.key" key init
 fi
 if [ -f "$ETC/config.yaml" ]; then
   ok "config $ETC/config.yaml"

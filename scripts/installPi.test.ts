@@ -46,7 +46,7 @@ describe('scripts/install-pi.sh', () => {
     writeFileSync(join(root, 'etc/facelock/facelock.key'), 'x');
     writeFileSync(join(root, 'boot/firmware/config.txt'), 'arm_64bit=1\ndtparam=strict_gpiod\n');
     writeFileSync(join(root, 'etc/systemd/system/facelock.service'), spawnSync('cat', [UNIT], { encoding: 'utf8' }).stdout);
-    symlinkSync('/opt/facelock/dist/device/cli/facelock.js', join(root, 'usr/local/bin/facelock'));
+    symlinkSync('/opt/facelock/dist/cli/facelock.js', join(root, 'usr/local/bin/facelock'));
     const before = listTree(root);
     const r = run(root, '--dry-run');
     expect(r.status, r.stderr).toBe(0);

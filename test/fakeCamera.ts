@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { projectRoot } from '../model/packageFiles.js';
+import { projectRoot } from '../common/projectRoot.js';
 
 /** The folder of fake hardware tools (rpicam-vid, ...) that tests put first on PATH. */
 export const FAKES_BIN = join(projectRoot(), 'test', 'fakes', 'bin');

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../model/packageFiles.js';
+import { projectRoot } from '../common/projectRoot.js';
 
 export interface CliResult {
   readonly code: number | null;
@@ -10,7 +10,7 @@ export interface CliResult {
 }
 
 /** The built executable, as `npm install` links it: tests run the real process, not the modules. */
-export const CLI = join(projectRoot(), 'dist', 'device', 'cli', 'facelock.js');
+export const CLI = join(projectRoot(), 'dist', 'cli', 'facelock.js');
 
 export interface RunOptions {
   readonly timeoutMs?: number;

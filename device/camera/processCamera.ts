@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CameraError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
-import type { Camera, Frame } from '../ports.js';
+import type { Camera, CameraStats, Frame } from '../ports.js';
 import { FrameSlot } from './frameSlot.js';
 import { MjpegSplitter } from './mjpegSplitter.js';
 
@@ -18,14 +18,6 @@ export interface ProcessCameraOptions {
   /** Delays before successive restarts; the last repeats. Reset once frames flow again. */
   readonly backoffMs: readonly number[];
   readonly maxFrameBytes: number;
-}
-
-export interface CameraStats {
-  restarts: number;
-  dropped: number;
-  garbageBytes: number;
-  truncated: number;
-  oversized: number;
 }
 
 type Ended =

@@ -2,7 +2,7 @@ import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CameraError } from '../../common/errors.js';
-import type { Camera, Frame } from '../ports.js';
+import type { Camera, CameraStats, Frame } from '../ports.js';
 import { MjpegSplitter } from './mjpegSplitter.js';
 
 export interface ReplayOptions {
@@ -21,6 +21,8 @@ const IMAGE = new Set(['.jpg', '.jpeg', '.png', '.gif', '.webp', '.pgm']);
  */
 export class ReplayCamera implements Camera {
   readonly name = 'replay';
+  /** A recording is never restarted and drops nothing. */
+  readonly stats: CameraStats = { restarts: 0, dropped: 0, garbageBytes: 0, truncated: 0, oversized: 0 };
   constructor(private readonly options: ReplayOptions) {}
 
   async *frames(signal?: AbortSignal): AsyncIterable<Frame> {

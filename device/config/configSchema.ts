@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { WEEKDAYS } from '../door/schedule.js';
+import { BACKEND_CHOICES } from '../../model/backend.js';
+import { DEFAULT_ENGINE_CONFIG, EMBEDDERS } from '../../model/loadFaceEngine.js';
+
+/** Days of a schedule rule, as the config names them (index = Date.getDay()). */
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -24,7 +29,7 @@ const camera = z.discriminatedUnion('kind', [
 export const configSchema = z.strictObject({
   stateDir: z.string().min(1).default('/var/lib/facelock'),
   keyFile: z.string().min(1).default('/etc/facelock/facelock.key'),
-  camera: camera.default({ kind: 'rpicam', width: 640, height: 480, framerate: 15 }),
+  camera: camera.prefault({ kind: 'rpicam' }),
   motion: z
     .strictObject({
       /** Width of the grey thumbnail frames are compared on. */
@@ -38,16 +43,16 @@ export const configSchema = z.strictObject({
       /** While asleep, look for motion in every Nth frame only (1 = every frame): idle CPU against wake-up delay. */
       idleEvery: int(1, 30).default(8),
     })
-    .default({ width: 64, pixelThreshold: 25, minChangedFraction: 0.01, holdMs: 3000, idleEvery: 8 }),
+    .prefault({}),
   engine: z
     .strictObject({
-      backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
-      embedder: z.enum(['dlibResnet', 'faceres']).default('dlibResnet'),
-      minDetectionScore: z.number().gt(0).lt(1).default(0.5),
+      backend: z.enum(BACKEND_CHOICES).default(DEFAULT_ENGINE_CONFIG.backend),
+      embedder: z.enum(EMBEDDERS).default(DEFAULT_ENGINE_CONFIG.embedder),
+      minDetectionScore: z.number().gt(0).lt(1).default(DEFAULT_ENGINE_CONFIG.minDetectionScore),
       /** A folder holding every model file (laid out as in their npm packages) instead of node_modules. */
       modelDir: z.string().min(1).optional(),
     })
-    .default({ backend: 'auto', embedder: 'dlibResnet', minDetectionScore: 0.5 }),
+    .prefault({}),
   decision: z
     .strictObject({
       /** Frames of one approach that must match the same user and pass liveness ... */
@@ -64,7 +69,7 @@ export const configSchema = z.strictObject({
       targetFar: z.number().gt(0).lt(1).default(1e-4),
     })
     .refine((d) => d.k <= d.n, { message: 'k must not exceed n', path: ['k'] })
-    .default({ k: 3, n: 5, windowMs: 3000, minAntispoof: 0.5, targetFar: 1e-4 }),
+    .prefault({}),
   liveness: z
     .strictObject({
       /**
@@ -81,7 +86,7 @@ export const configSchema = z.strictObject({
       /** Probability of a live face a frame needs; default: the trained model's own (chosen for 5% BPCER on dev). */
       minProbability: z.number().gt(0).lt(1).optional(),
     })
-    .default({ model: 'trained', active: 'optional' }),
+    .prefault({}),
   lock: z
     .strictObject({
       /**
@@ -108,16 +113,7 @@ export const configSchema = z.strictObject({
       lockoutMs: int(30_000, 3_600_000).default(30_000),
     })
     .refine((l) => l.unlockMs <= l.maxUnlockMs, { message: 'unlockMs must not exceed maxUnlockMs', path: ['unlockMs'] })
-    .default({
-      driver: 'auto',
-      line: 'GPIO17',
-      activeLow: false,
-      sysfsRoot: '/sys/class/gpio',
-      unlockMs: 3000,
-      maxUnlockMs: 10_000,
-      maxFailures: 5,
-      lockoutMs: 30_000,
-    }),
+    .prefault({}),
   /** The door's inputs: door contact (relocks when it closes), exit button (opens), enclosure tamper switch. */
   inputs: z
     .strictObject({
@@ -138,7 +134,7 @@ export const configSchema = z.strictObject({
       activeLow: z.boolean().default(true),
       debounceMs: int(5, 1000).default(50),
     })
-    .default({ driver: 'none', activeLow: true, debounceMs: 50 }),
+    .prefault({}),
   /** Optional weekly windows per user name; users not listed may enter at any time. */
   schedules: z
     .record(
@@ -151,14 +147,14 @@ export const configSchema = z.strictObject({
         }),
       ),
     )
-    .default({}),
+    .prefault({}),
   /** The local status interface: /healthz, /status, /metrics over HTTP on loopback only (port 0: off). */
   status: z
     .strictObject({
       host: z.enum(['127.0.0.1', '::1', 'localhost']).default('127.0.0.1'),
       port: int(0, 65535).default(8735),
     })
-    .default({ host: '127.0.0.1', port: 8735 }),
+    .prefault({}),
   /** Home Assistant over MQTT (optional): discovery, state, decision events, and remote commands when allowed. */
   mqtt: z
     .strictObject({
@@ -190,7 +186,7 @@ export const configSchema = z.strictObject({
       /** Retained frames older than this are deleted. */
       frameDays: int(1, 365).default(7),
     })
-    .default({ days: 90, frames: false, frameDays: 7 }),
+    .prefault({}),
   /** Drift of the door's light and pose and of users' match scores: the recent window against the one before it. */
   drift: z
     .strictObject({
@@ -201,7 +197,7 @@ export const configSchema = z.strictObject({
       minSamples: int(5, 10_000).default(20),
       rejectRise: z.number().gt(0).lt(1).default(0.15),
     })
-    .default({ recentDays: 7, referenceDays: 28, psiWarn: 0.25, minSamples: 20, rejectRise: 0.15 }),
+    .prefault({}),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../common/errors.js';
+import { BACKEND_CHOICES } from '../../model/backend.js';
+import { EMBEDDERS } from '../../model/loadFaceEngine.js';
 import { loadConfigFile, parseConfig } from './loadConfig.js';
 
 const write = (text: string) => {
@@ -26,6 +28,23 @@ describe('config', () => {
       lockoutMs: 30_000,
     });
     expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('writes each default once: a section given empty, or with one key, gets the same defaults as a missing one', () => {
+    const missing = parseConfig({}, 'test');
+    const sections = ['motion', 'engine', 'decision', 'liveness', 'lock', 'inputs', 'status', 'retention', 'drift'] as const;
+    const empty = parseConfig(Object.fromEntries(sections.map((k) => [k, {}])), 'test');
+    expect(empty).toEqual(missing);
+    expect(parseConfig({ camera: { kind: 'rpicam' } }, 'test').camera).toEqual(missing.camera);
+    // one key given: the others still come from the field defaults
+    expect(parseConfig({ lock: { unlockMs: 2000 } }, 'test').lock).toEqual({ ...missing.lock, unlockMs: 2000 });
+    expect(parseConfig({ engine: { embedder: 'faceres' } }, 'test').engine).toEqual({ ...missing.engine, embedder: 'faceres' });
+  });
+
+  it('takes the embedder and backend names from the engine, and refuses others naming the choices', () => {
+    expect(EMBEDDERS).toContain(parseConfig({}, 'test').engine.embedder);
+    for (const backend of BACKEND_CHOICES) expect(parseConfig({ engine: { backend } }, 'test').engine.backend).toBe(backend);
+    expect(() => parseConfig({ engine: { embedder: 'arcface9000' } }, 'test')).toThrow(/engine\.embedder.*dlibResnet.*faceres/s);
   });
 
   it('reads YAML with a camera chosen by kind', () => {

@@ -1,4 +1,4 @@
-import { barList, escapeHtml as esc, heatmapSvg } from '../../calibration/svgPlots.js';
+import { barList, escapeHtml as esc, heatmapSvg } from '../../common/svgPlots.js';
 import type { CoverageReport } from './coverageReport.js';
 import type { DriftFinding } from './drift.js';
 

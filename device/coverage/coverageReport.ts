@@ -1,4 +1,4 @@
-import { POSE_BINS } from '../../enroll/poseBins.js';
+import { POSE_BINS } from '../../model/poseBins.js';
 import type { AttemptRow } from '../store/auditLog.js';
 import type { UserSummary } from '../store/templateRecords.js';
 
@@ -78,6 +78,37 @@ export function buildCoverage(
   const withFace = attempts.filter((r) => r.yaw !== null && r.pitch !== null);
   const byReason: Record<string, number> = {};
   for (const r of attempts) byReason[r.reason ?? 'unlock'] = (byReason[r.reason ?? 'unlock'] ?? 0) + 1;
+  const frrByBin = binRates(attempts);
+  return {
+    days: o.days,
+    approaches: attempts.length,
+    unlocks: attempts.filter((r) => r.outcome === 'unlock').length,
+    byReason,
+    users: users.map((u) => ({
+      name: u.name,
+      templates: Object.fromEntries(POSE_BINS.map((b) => [b, u.coverage[b] ?? 0])),
+      missing: POSE_BINS.filter((b) => (u.coverage[b] ?? 0) < o.minTemplates),
+    })),
+    yawPitch: heatmap(
+      withFace,
+      (r) => bucket(r.pitch as number, PITCH),
+      labels(PITCH),
+      (r) => bucket(r.yaw as number, YAW),
+      labels(YAW),
+    ),
+    lightByHour: heatmap(
+      attempts.filter((r) => r.luminance !== null && r.localHour !== null),
+      (r) => bucket(r.luminance as number, LUM),
+      labels(LUM),
+      (r) => r.localHour as number,
+      Array.from({ length: 24 }, (_, h) => String(h)),
+    ),
+    frrByBin,
+  };
+}
+
+/** FRR per condition bin: pose, light, camera mode, side light and occlusion (from unlocks and owner-labelled rejects). */
+function binRates(attempts: readonly AttemptRow[]): BinRate[] {
   const genuine = (r: AttemptRow) => r.outcome === 'unlock' || r.label === 'genuine';
   const rate = (condition: string, bin: string, rs: readonly AttemptRow[]): BinRate => {
     const g = rs.filter(genuine);
@@ -89,7 +120,7 @@ export function buildCoverage(
       frr: g.length ? g.filter((r) => r.outcome === 'reject').length / g.length : null,
     };
   };
-  const frrByBin: BinRate[] = [
+  return [
     ...POSE_BINS.map((b) =>
       rate(
         'pose',
@@ -126,30 +157,4 @@ export function buildCoverage(
       ),
     ),
   ];
-  return {
-    days: o.days,
-    approaches: attempts.length,
-    unlocks: attempts.filter((r) => r.outcome === 'unlock').length,
-    byReason,
-    users: users.map((u) => ({
-      name: u.name,
-      templates: Object.fromEntries(POSE_BINS.map((b) => [b, u.coverage[b] ?? 0])),
-      missing: POSE_BINS.filter((b) => (u.coverage[b] ?? 0) < o.minTemplates),
-    })),
-    yawPitch: heatmap(
-      withFace,
-      (r) => bucket(r.pitch as number, PITCH),
-      labels(PITCH),
-      (r) => bucket(r.yaw as number, YAW),
-      labels(YAW),
-    ),
-    lightByHour: heatmap(
-      attempts.filter((r) => r.luminance !== null && r.localHour !== null),
-      (r) => bucket(r.luminance as number, LUM),
-      labels(LUM),
-      (r) => r.localHour as number,
-      Array.from({ length: 24 }, (_, h) => String(h)),
-    ),
-    frrByBin,
-  };
 }

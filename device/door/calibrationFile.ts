@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { ProbabilityModel } from '../../calibration/scoreCalibration.js';
 import { ConfigError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
+import type { ProbabilityModel } from '../../common/scoreCalibration.js';
 import { defaultThreshold } from '../../model/defaultThresholds.js';
 
 export const CALIBRATION_FORMAT = 'facelock-calibration/1';

@@ -2,23 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
 import type { Face } from '../../model/faceTypes.js';
 import { LockController } from '../lock/lockController.js';
-import type { FrameContext } from '../pipeline/doorStages.js';
-import { FrameFusion } from '../pipeline/frameFusion.js';
-import { LockoutPolicy } from '../pipeline/lockoutPolicy.js';
+import type { FrameInput, Matched } from '../pipeline/doorStages.js';
+import { Pipeline } from '../pipeline/pipeline.js';
 import type { RejectReason } from '../pipeline/rejectReason.js';
-import type { Stage } from '../pipeline/stageRunner.js';
 import type { Camera, Frame, Lock } from '../ports.js';
 import type { AttemptRecord } from '../store/auditLog.js';
 import { DoorService } from './doorService.js';
+import { FrameFusion } from './frameFusion.js';
+import { LockoutPolicy } from './lockoutPolicy.js';
+
+const QUALITY = { luminance: 120, contrast: 40, sharpness: 50, clipped: 0, lightSide: 0, colourfulness: 20 };
 
 /** What the scripted pipeline says about each frame: a matched user, or a reason to reject it. */
-type Script = ({ user: number } | { reason: RejectReason })[];
+type Script = ({ user: number; liveness?: number } | { reason: RejectReason })[];
 
 function door(script: Script, opts: { frameMs?: number; unlockMs?: number } = {}) {
   const frameMs = opts.frameMs ?? 100;
   let clock = 0;
   const camera: Camera = {
     name: 'scripted',
+    stats: { restarts: 0, dropped: 0, garbageBytes: 0, truncated: 0, oversized: 0 },
     async *frames() {
       for (let seq = 0; seq < script.length; seq++) {
         clock = seq * frameMs;
@@ -27,28 +30,35 @@ function door(script: Script, opts: { frameMs?: number; unlockMs?: number } = {}
       }
     },
   };
-  const stage: Stage<FrameContext> = {
-    name: 'scripted',
+  // one stage, named as the motion gate so that it also runs while the door is locked out
+  const pipeline = Pipeline.start<FrameInput>().andThen<Matched>({
+    name: 'motion',
     async run(c) {
       const step = script[c.frame.seq];
       if (!step) throw new Error('no script for this frame');
-      if ('reason' in step && step.reason === 'no_face') return 'no_face';
-      c.face = {
+      if ('reason' in step && step.reason === 'no_face') return { ok: false, reason: 'no_face', value: c };
+      const face = {
         box: { x: 0, y: 0, width: 10, height: 10 },
         pose: { yaw: 0, pitch: 0, roll: 0 },
         landmarks: [],
         eyes: { left: 1, right: 1 },
       } as unknown as Face;
-      c.liveness = 0.9;
-      c.live = true;
-      if ('reason' in step) {
-        c.best = { userId: 1, userName: 'ann', score: 0.5 };
-        return step.reason;
-      }
-      c.best = { userId: step.user, userName: 'ann', score: 0.97 };
-      return undefined;
+      const seen = {
+        ...c,
+        image: { width: 1, height: 1, data: new Uint8Array(3) },
+        face,
+        quality: QUALITY,
+        liveness: 'user' in step ? (step.liveness ?? 0.9) : 0.9,
+      };
+      if ('reason' in step)
+        return {
+          ok: false,
+          reason: step.reason,
+          value: { ...seen, embedding: new Float32Array(1), best: { userId: 1, userName: 'ann', score: 0.5 } },
+        };
+      return { ok: true, value: { ...seen, embedding: new Float32Array(1), best: { userId: step.user, userName: 'ann', score: 0.97 } } };
     },
-  };
+  });
   const states: string[] = [];
   const lock: Lock = {
     name: 'recording',
@@ -63,7 +73,7 @@ function door(script: Script, opts: { frameMs?: number; unlockMs?: number } = {}
   const lockout = new LockoutPolicy({ maxFailures: 2, lockoutMs: 60_000 });
   const service = new DoorService({
     camera,
-    stages: [stage],
+    pipeline,
     fusion: new FrameFusion({ k: 3, n: 5, windowMs: 10_000 }),
     lockout,
     lock: new LockController(lock, { unlockMs: opts.unlockMs ?? 60_000, maxUnlockMs: 60_000 }, silentLogger),
@@ -71,7 +81,7 @@ function door(script: Script, opts: { frameMs?: number; unlockMs?: number } = {}
     log: silentLogger,
     now: () => clock,
     approachGapMs: 1000,
-    activeLiveness: 'optional',
+    liveness: { minLiveness: 0.5, active: 'optional' },
     allowed: () => true,
   });
   return { service, states, audit, lockout };
@@ -100,5 +110,18 @@ describe('DoorService', () => {
     expect(d.states).toEqual([]);
     expect(d.audit.map((a) => a.reason)).toEqual(['no_match', 'spoof', 'locked_out']);
     expect(d.lockout.consecutiveFailures).toBe(3);
+  });
+
+  it('judges liveness once, in the door: matching frames whose liveness score is below the minimum are a spoof and never open', async () => {
+    const d = door([
+      { user: 1, liveness: 0.2 },
+      { user: 1, liveness: 0.3 },
+      { user: 1, liveness: 0.1 },
+      { user: 1, liveness: 0.2 },
+    ]);
+    await d.service.run(new AbortController().signal);
+    expect(d.states).toEqual([]);
+    expect(d.audit.map((a) => [a.outcome, a.reason, a.score])).toEqual([['reject', 'spoof', null]]);
+    expect(d.service.counters.byReason).toEqual({ spoof: 4 });
   });
 });

@@ -1,22 +1,21 @@
-import { type ProbabilityModel, probability } from '../../calibration/scoreCalibration.js';
 import type { Logger } from '../../common/logger.js';
-import { poseBin } from '../../enroll/poseBins.js';
-import { ApproachLiveness } from '../../model/liveness/activeLiveness.js';
-import { type ActiveMode, fuseLiveness } from '../../model/liveness/livenessFusion.js';
+import { type ProbabilityModel, probability } from '../../common/scoreCalibration.js';
+import { type ActiveMode, judgeLiveness } from '../../model/liveness/livenessFusion.js';
 import type { LockController } from '../lock/lockController.js';
-import type { FrameContext } from '../pipeline/doorStages.js';
-import type { FrameFusion } from '../pipeline/frameFusion.js';
-import type { LockoutPolicy } from '../pipeline/lockoutPolicy.js';
+import type { FrameInput, FrameProgress, Matched } from '../pipeline/doorStages.js';
+import type { Pipeline, PipelineOutcome } from '../pipeline/pipeline.js';
 import type { RejectReason } from '../pipeline/rejectReason.js';
-import { runStages, type Stage } from '../pipeline/stageRunner.js';
-import type { Camera } from '../ports.js';
+import type { Camera, Frame } from '../ports.js';
 import type { DoorStatus } from '../status/doorStatus.js';
 import type { AttemptRecord } from '../store/auditLog.js';
+import { Approach, attemptRecord } from './approach.js';
+import type { FrameFusion } from './frameFusion.js';
+import type { LockoutPolicy } from './lockoutPolicy.js';
 
 export interface DoorServiceDeps {
   readonly camera: Camera;
-  /** The motion stage, then the rest of the pipeline (which runs only when the motion stage lets a frame through). */
-  readonly stages: readonly Stage<FrameContext>[];
+  /** The frame pipeline; while locked out only its stages through `motion` run. */
+  readonly pipeline: Pipeline<FrameInput, Matched, FrameProgress>;
   readonly fusion: FrameFusion;
   readonly lockout: LockoutPolicy;
   readonly lock: LockController;
@@ -25,27 +24,14 @@ export interface DoorServiceDeps {
   readonly now: () => number;
   /** An approach ends when no face was seen for this long. */
   readonly approachGapMs: number;
-  /** A frame is live when the liveness stage passed it and the approach's active signals agree (liveness.active). */
-  readonly activeLiveness: ActiveMode;
+  /** A frame is live when its liveness score reaches `minLiveness` and the approach's active signals agree. */
+  readonly liveness: { readonly minLiveness: number; readonly active: ActiveMode };
   /** Score calibration from the calibration file: the decision line then carries the match probability. */
   readonly probability?: ProbabilityModel;
   /** Live state and metrics for the status interface and MQTT. */
   readonly status?: DoorStatus;
   /** Whether a user may enter now (their schedule); the door opens for nobody outside it. */
   readonly allowed: (userId: number, now: number) => boolean;
-}
-
-interface Approach {
-  lastFaceAt: number;
-  frames: number;
-  best: FrameContext['best'];
-  liveness: number | undefined;
-  active: ApproachLiveness;
-  lastReason: RejectReason | undefined;
-  last: FrameContext | undefined;
-  /** The frame of the best score (kept only in memory, and sealed if the owner enabled frame retention). */
-  bestFrame?: Buffer;
-  timings: Record<string, number[]>;
 }
 
 /** Counts for the shutdown summary and the status interface. */
@@ -57,6 +43,9 @@ export interface DoorCounters {
   rejects: number;
 }
 
+/** The motion stage's name: the one stage that runs while the door is locked out. */
+const MOTION = 'motion';
+
 /**
  * The door: frames -> stages -> per-frame verdicts -> k-of-n fusion -> unlock. Frames of one approach are grouped
  * until no face is seen for `approachGapMs`; each approach ends in one decision, logged and written to the audit log.
@@ -66,8 +55,11 @@ export class DoorService {
   private approach: Approach | undefined;
   /** Each user's usual eye openness, from their admitted approaches (in memory: a baseline for blink detection). */
   private readonly eyeBaselines = new Map<number, number>();
+  private readonly motionOnly: (input: FrameInput) => Promise<PipelineOutcome<FrameProgress, FrameProgress>>;
 
-  constructor(private readonly d: DoorServiceDeps) {}
+  constructor(private readonly d: DoorServiceDeps) {
+    this.motionOnly = d.pipeline.through(MOTION);
+  }
 
   async run(signal: AbortSignal): Promise<void> {
     for await (const frame of this.d.camera.frames(signal)) {
@@ -76,64 +68,54 @@ export class DoorService {
       this.d.status?.frame();
       if (this.approach && now - this.approach.lastFaceAt > this.d.approachGapMs) this.decide('reject', now);
       if (this.d.lock.isUnlocked) continue; // door open: nothing to decide
-      const context: FrameContext = { frame };
-      const lockedOut = this.d.lockout.lockedOutUntil(now);
-      const stages = lockedOut === undefined ? this.d.stages : this.d.stages.slice(0, 1);
-      const outcome = await runStages(stages, context);
-      this.d.status?.stageTimings(outcome.timings);
-      for (const name of Object.keys(outcome.timings)) this.counters.stageRuns[name] = (this.counters.stageRuns[name] ?? 0) + 1;
-      let reason: RejectReason | undefined = outcome.ok ? undefined : outcome.reason;
-      if (lockedOut !== undefined && outcome.ok) reason = 'locked_out';
-      this.counters.byReason[reason ?? 'match'] = (this.counters.byReason[reason ?? 'match'] ?? 0) + 1;
-      if (!context.face) continue;
-      if (!this.approach)
-        this.approach = {
-          lastFaceAt: now,
-          frames: 0,
-          best: undefined,
-          liveness: undefined,
-          active: new ApproachLiveness(),
-          lastReason: undefined,
-          last: undefined,
-          timings: {},
-        };
-      const a = this.approach;
-      a.lastFaceAt = now;
-      a.frames++;
-      a.lastReason = reason;
-      a.last = context;
-      if (context.best && (!a.best || context.best.score > a.best.score)) {
-        a.best = context.best;
-        a.liveness = context.liveness;
-        a.bestFrame = context.frame.data;
-      }
-      for (const [k, v] of Object.entries(outcome.timings)) {
-        const list = a.timings[k];
-        if (list) list.push(v);
-        else a.timings[k] = [v];
-      }
-      if (reason === 'locked_out') continue;
-      a.active.add(context.face.landmarks, context.face.eyes);
-      const baseline = context.best ? this.eyeBaselines.get(context.best.userId) : undefined;
-      const verdict = fuseLiveness(context.live === true, a.active.evidence(baseline), this.d.activeLiveness);
-      // a frame that matched but that the active signals call a picture is a spoof, whatever the passive model said
-      if (!verdict.live && reason === undefined) a.lastReason = 'spoof';
-      const live = verdict.live;
-      const accepted = this.d.fusion.add({
-        at: now,
-        score: context.best?.score ?? 0,
-        live,
-        ...(reason === undefined && context.best ? { userId: context.best.userId } : {}),
-      });
-      if (accepted !== undefined) {
-        if (!this.d.allowed(accepted, now)) {
-          a.lastReason = 'outside_schedule';
-          this.decide('reject', now);
-        } else if (await this.d.lock.open()) this.decide('unlock', now);
-        else this.decide('reject', now);
-      }
+      await this.onFrame(frame, now);
     }
     if (this.approach) this.decide('reject', this.d.now());
+  }
+
+  /** One frame: the pipeline (locked out: only the motion gate, which keeps its picture of the scene), then the verdict. */
+  private async onFrame(frame: Frame, now: number): Promise<void> {
+    const lockedOut = this.d.lockout.lockedOutUntil(now) !== undefined;
+    const outcome = lockedOut ? await this.motionOnly({ frame }) : await this.d.pipeline.run({ frame });
+    const seen: FrameProgress = outcome.value;
+    let reason: RejectReason | undefined = outcome.ok ? (lockedOut ? 'locked_out' : undefined) : outcome.reason;
+    const face = seen.face;
+    if (!face || lockedOut) {
+      this.count(outcome.timings, reason);
+      if (face) this.approachOf(now).add(now, seen, reason, true, outcome.timings);
+      return;
+    }
+    const a = this.approachOf(now);
+    a.active.add(face.landmarks, face.eyes);
+    const baseline = seen.best ? this.eyeBaselines.get(seen.best.userId) : undefined;
+    const verdict = judgeLiveness(seen.liveness, this.d.liveness.minLiveness, a.active.evidence(baseline), this.d.liveness.active);
+    const passive = verdict.live || verdict.why !== 'passive';
+    // a face that fails the passive check is a spoof whatever else; a matched frame the active signals call a picture too
+    if (!verdict.live && (reason === undefined || (!passive && reason === 'no_match'))) reason = 'spoof';
+    this.count(outcome.timings, reason);
+    a.add(now, seen, reason, passive, outcome.timings);
+    const accepted = this.d.fusion.add({
+      at: now,
+      score: seen.best?.score ?? 0,
+      live: verdict.live,
+      ...(reason === undefined && seen.best ? { userId: seen.best.userId } : {}),
+    });
+    if (accepted === undefined) return;
+    if (!this.d.allowed(accepted, now)) {
+      a.lastReason = 'outside_schedule';
+      this.decide('reject', now);
+    } else this.decide((await this.d.lock.open()) ? 'unlock' : 'reject', now);
+  }
+
+  private approachOf(now: number): Approach {
+    this.approach ??= new Approach(now);
+    return this.approach;
+  }
+
+  private count(timings: Record<string, number>, reason: RejectReason | undefined): void {
+    this.d.status?.stageTimings(timings);
+    for (const name of Object.keys(timings)) this.counters.stageRuns[name] = (this.counters.stageRuns[name] ?? 0) + 1;
+    this.counters.byReason[reason ?? 'match'] = (this.counters.byReason[reason ?? 'match'] ?? 0) + 1;
   }
 
   private decide(outcome: 'unlock' | 'reject', now: number): void {
@@ -144,73 +126,46 @@ export class DoorService {
     const reason = outcome === 'unlock' ? null : (a.lastReason ?? 'too_few_frames');
     if (outcome === 'unlock') {
       this.d.lockout.recordSuccess();
-      const eyes = a.active.eyeMedian();
-      const user = a.best?.userId;
-      if (eyes !== undefined && user !== undefined) {
-        const before = this.eyeBaselines.get(user);
-        this.eyeBaselines.set(user, before === undefined ? eyes : 0.8 * before + 0.2 * eyes);
-      }
+      this.learnEyes(a);
       this.counters.unlocks++;
     } else {
       // an approach cut short while its frames matched is not a failed guess: it does not count towards a lockout
       if (reason !== 'too_few_frames') this.d.lockout.recordFailure(now);
       this.counters.rejects++;
     }
-    const timings = Object.fromEntries(Object.entries(a.timings).map(([k, v]) => [k, Math.round(median(v) * 10) / 10]));
-    const face = a.last?.face;
+    const record = attemptRecord(a, outcome, reason, now);
+    this.report(a, record, now);
+    this.d.audit(record);
+  }
+
+  /** The user's eye openness baseline follows their admitted approaches. */
+  private learnEyes(a: Approach): void {
+    const eyes = a.active.eyeMedian();
+    const user = a.best?.userId;
+    if (eyes === undefined || user === undefined) return;
+    const before = this.eyeBaselines.get(user);
+    this.eyeBaselines.set(user, before === undefined ? eyes : 0.8 * before + 0.2 * eyes);
+  }
+
+  /** The decision line (journald) and the status interface. */
+  private report(a: Approach, r: AttemptRecord, now: number): void {
+    const e = a.active.evidence();
+    const user = r.outcome === 'unlock' ? (a.best?.userName ?? null) : null;
     this.d.log.info('decision', {
-      outcome,
-      user: outcome === 'unlock' ? (a.best?.userName ?? null) : null,
+      outcome: r.outcome,
+      user,
       bestUser: a.best?.userName ?? null,
       score: a.best ? Math.round(a.best.score * 10000) / 10000 : null,
       ...(this.d.probability && a.best ? { probability: Math.round(probability(this.d.probability, a.best.score) * 10000) / 10000 } : {}),
       liveness: a.liveness === undefined ? null : Math.round(a.liveness * 1000) / 1000,
-      ...activeFields(a.active),
-      reason,
+      blink: e.blink,
+      depth: e.depth,
+      planar: e.planar,
+      reason: r.reason,
       frames: a.frames,
       lockout: this.d.lockout.lockedOutUntil(now) === undefined ? null : this.d.lockout.consecutiveFailures,
-      ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [`${k}Ms`, v])),
+      ...Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [`${k}Ms`, v])),
     });
-    this.d.status?.decision({
-      at: new Date().toISOString(),
-      outcome,
-      reason,
-      user: outcome === 'unlock' ? (a.best?.userName ?? null) : null,
-      frames: a.frames,
-    });
-    this.d.audit({
-      at: new Date().toISOString(),
-      outcome,
-      reason,
-      userId: outcome === 'unlock' ? (a.best?.userId ?? null) : null,
-      score: a.best?.score ?? null,
-      liveness: a.liveness ?? null,
-      timings,
-      yaw: face?.pose.yaw ?? null,
-      pitch: face?.pose.pitch ?? null,
-      roll: face?.pose.roll ?? null,
-      luminance: a.last?.quality?.luminance ?? null,
-      contrast: a.last?.quality?.contrast ?? null,
-      occlusion: face ? 1 - face.meshScore : null,
-      poseBin: face ? poseBin(face.pose) : null,
-      localHour: new Date(now).getHours(),
-      faceSize: face ? Math.round(face.box.width) : null,
-      sharpness: a.last?.quality?.sharpness ?? null,
-      clipped: a.last?.quality?.clipped ?? null,
-      lightSide: a.last?.quality?.lightSide ?? null,
-      colourMode: a.last?.quality ? (a.last.quality.colourfulness < 6 ? 'mono' : 'colour') : null,
-      ...(a.bestFrame ? { frame: a.bestFrame } : {}),
-    });
+    this.d.status?.decision({ at: r.at, outcome: r.outcome, reason: r.reason, user, frames: a.frames });
   }
-}
-
-/** The approach's active signals for the decision line (no landmarks: only what they showed). */
-function activeFields(active: ApproachLiveness): Record<string, unknown> {
-  const e = active.evidence();
-  return { blink: e.blink, depth: e.depth, planar: e.planar };
-}
-
-function median(v: readonly number[]): number {
-  const s = [...v].sort((x, y) => x - y);
-  return s.length === 0 ? 0 : (s[s.length >> 1] ?? 0);
 }

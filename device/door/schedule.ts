@@ -1,3 +1,5 @@
+import { WEEKDAYS, type Weekday } from '../config/configSchema.js';
+
 /** A weekly window in which a user may open the door, in the device's local time. */
 export interface ScheduleRule {
   readonly days: readonly Weekday[];
@@ -6,9 +8,6 @@ export interface ScheduleRule {
   /** 'HH:MM', exclusive; earlier than `from` means the window runs past midnight. */
   readonly to: string;
 }
-
-export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
 
 const minutes = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number);

@@ -1,15 +1,15 @@
 import sharp from 'sharp';
 import { ImageError } from '../../common/errors.js';
-import { type FaceQuality, measureQuality } from '../../enroll/faceQuality.js';
-import { FRONTAL_PITCH } from '../../enroll/poseBins.js';
 import { cosine } from '../../model/embedder/embedder.js';
 import type { FaceEngine } from '../../model/faceEngine.js';
 import type { Face } from '../../model/faceTypes.js';
 import { CAMERA_DECODE_LIMITS, decodeImage } from '../../model/image/decodeImage.js';
 import type { RgbImage } from '../../model/image/rgbImage.js';
+import { type FaceQuality, measureQuality } from '../../model/quality/faceQuality.js';
+import { checkQuality, type QualityLimits } from '../../model/quality/qualityGate.js';
 import type { Frame } from '../ports.js';
 import type { MotionGate } from './motionGate.js';
-import type { Stage } from './stageRunner.js';
+import type { Stage, StageResult } from './pipeline.js';
 
 /** A template the door matches against (opened from the store at start). */
 export interface DoorTemplate {
@@ -18,47 +18,56 @@ export interface DoorTemplate {
   readonly embedding: Float32Array;
 }
 
-/** What the stages learn about one frame. */
-export interface FrameContext {
-  readonly frame: Frame;
-  image?: RgbImage;
-  face?: Face;
-  quality?: FaceQuality;
-  /** The liveness score the door decides on: p(live) of the trained model, or the shipped antispoof score. */
-  liveness?: number;
-  /** The liveness stage's verdict on this frame (the score against the threshold). */
-  live?: boolean;
-  embedding?: Float32Array;
-  /** Best template score and its user, whether or not above the threshold. */
-  best?: { userId: number; userName: string; score: number };
+/** The best template score of a frame and its user, whether or not above the threshold. */
+export interface BestMatch {
+  readonly userId: number;
+  readonly userName: string;
+  readonly score: number;
 }
 
-export interface DoorLimits {
-  readonly minFaceSize: number;
-  readonly minLuminance: number;
-  readonly maxLuminance: number;
-  readonly minSharpness: number;
-  readonly maxYaw: number;
-  readonly maxPitch: number;
-  /** A frame whose liveness score is below this is a spoof. */
-  readonly minLiveness: number;
-  readonly threshold: number;
+/** What the stages learn about one frame, stage by stage: each context is the one before it, grown. */
+export interface FrameInput {
+  readonly frame: Frame;
 }
+export interface Decoded extends FrameInput {
+  readonly image: RgbImage;
+}
+export interface Detected extends Decoded {
+  readonly face: Face;
+}
+export interface Measured extends Detected {
+  readonly quality: FaceQuality;
+}
+export interface LivenessScored extends Measured {
+  /** The liveness score the door judges: p(live) of the trained model, or the shipped antispoof score. */
+  readonly liveness: number;
+}
+export interface Embedded extends LivenessScored {
+  readonly embedding: Float32Array;
+}
+export interface Matched extends Embedded {
+  readonly best: BestMatch | undefined;
+}
+
+/** How far one frame got, as the door reads it after a pass or a rejection. */
+export type FrameProgress = FrameInput & Partial<Omit<Matched, 'frame'>>;
 
 /** Scores a face's liveness on one frame (higher = live). */
 export type LivenessScorer = (image: RgbImage, face: Face) => Promise<number>;
+
+const pass = <O>(value: O): StageResult<never, O> => ({ ok: true, value });
 
 /**
  * Motion gate on a grey thumbnail (JPEG shrink-on-load makes it a small fraction of a full decode). While the gate
  * sleeps, only every `idleEvery`-th frame is looked at.
  */
-export function motionStage(gate: MotionGate, width: number, idleEvery: number, now: () => number): Stage<FrameContext> {
+export function motionStage(gate: MotionGate, width: number, idleEvery: number, now: () => number): Stage<FrameInput, FrameInput> {
   let awake = true;
   let skipped = 0;
   return {
     name: 'motion',
     async run(c) {
-      if (!awake && ++skipped < idleEvery) return 'no_motion';
+      if (!awake && ++skipped < idleEvery) return { ok: false, reason: 'no_motion', value: c };
       skipped = 0;
       const { data, info } = await sharp(c.frame.data, { failOn: 'none' })
         .resize({ width })
@@ -66,20 +75,19 @@ export function motionStage(gate: MotionGate, width: number, idleEvery: number, 
         .raw()
         .toBuffer({ resolveWithObject: true });
       awake = gate.update({ width: info.width, height: info.height, data }, now()).awake;
-      return awake ? undefined : 'no_motion';
+      return awake ? pass(c) : { ok: false, reason: 'no_motion', value: c };
     },
   };
 }
 
-export function decodeStage(): Stage<FrameContext> {
+export function decodeStage(): Stage<FrameInput, Decoded> {
   return {
     name: 'decode',
     async run(c) {
       try {
-        c.image = await decodeImage(c.frame.data, `frame ${c.frame.seq}`, CAMERA_DECODE_LIMITS);
-        return undefined;
+        return pass({ ...c, image: await decodeImage(c.frame.data, `frame ${c.frame.seq}`, CAMERA_DECODE_LIMITS) });
       } catch (err) {
-        if (err instanceof ImageError) return 'no_face';
+        if (err instanceof ImageError) return { ok: false, reason: 'no_face', value: c };
         throw err;
       }
     },
@@ -87,69 +95,62 @@ export function decodeStage(): Stage<FrameContext> {
 }
 
 /** Detect and landmarks; a second face half the size of the first or more is a second person at the door. */
-export function detectStage(engine: FaceEngine): Stage<FrameContext> {
+export function detectStage(engine: FaceEngine): Stage<Decoded, Detected> {
   return {
     name: 'detect',
     async run(c) {
-      const { faces } = await engine.analyze(c.image as RgbImage, { embed: false, liveness: false });
+      const { faces } = await engine.analyze(c.image, { embed: false, liveness: false });
       const [face, second] = faces;
-      if (!face) return 'no_face';
-      if (second && second.box.width >= 0.5 * face.box.width) return 'several_faces';
-      c.face = face;
-      return undefined;
+      if (!face) return { ok: false, reason: 'no_face', value: c };
+      if (second && second.box.width >= 0.5 * face.box.width) return { ok: false, reason: 'several_faces', value: c };
+      return pass({ ...c, face });
     },
   };
 }
 
-export function qualityStage(engine: FaceEngine, limits: DoorLimits): Stage<FrameContext> {
+/** The quality gate with the door's limits (the crop is measured only for a face large enough). */
+export function qualityStage(engine: FaceEngine, limits: QualityLimits): Stage<Detected, Measured> {
   return {
     name: 'quality',
     async run(c) {
-      const face = c.face as Face;
-      if (face.box.width < limits.minFaceSize) return 'too_small';
-      const q = measureQuality(engine.alignedCrop(c.image as RgbImage, face, 112));
-      c.quality = q;
-      if (q.luminance < limits.minLuminance) return 'too_dark';
-      if (q.luminance > limits.maxLuminance) return 'too_bright';
-      if (q.sharpness < limits.minSharpness) return 'blurred';
-      if (Math.abs(face.pose.yaw) > limits.maxYaw || Math.abs(face.pose.pitch - FRONTAL_PITCH) > limits.maxPitch) return 'off_pose';
-      return undefined;
+      const verdict = checkQuality(c.face, () => measureQuality(engine.alignedCrop(c.image, c.face, 112)), limits);
+      if (verdict.ok) return pass({ ...c, quality: verdict.quality });
+      return { ok: false, reason: verdict.reason, value: verdict.quality ? { ...c, quality: verdict.quality } : c };
     },
   };
 }
 
-export function livenessStage(score: LivenessScorer, limits: DoorLimits): Stage<FrameContext> {
+/** Scores liveness; the door judges it once, with the approach's active signals (device/door/livenessJudge.ts). */
+export function livenessStage(score: LivenessScorer): Stage<Measured, LivenessScored> {
   return {
     name: 'liveness',
     async run(c) {
-      c.liveness = await score(c.image as RgbImage, c.face as Face);
-      c.live = c.liveness >= limits.minLiveness;
-      return c.live ? undefined : 'spoof';
+      return pass({ ...c, liveness: await score(c.image, c.face) });
     },
   };
 }
 
-export function embedStage(engine: FaceEngine): Stage<FrameContext> {
+export function embedStage(engine: FaceEngine): Stage<LivenessScored, Embedded> {
   return {
     name: 'embed',
     async run(c) {
-      c.embedding = await engine.embed(c.image as RgbImage, c.face as Face);
-      return undefined;
+      return pass({ ...c, embedding: await engine.embed(c.image, c.face) });
     },
   };
 }
 
-export function matchStage(templates: () => readonly DoorTemplate[], limits: DoorLimits): Stage<FrameContext> {
+export function matchStage(templates: () => readonly DoorTemplate[], threshold: number): Stage<Embedded, Matched> {
   return {
     name: 'match',
     async run(c) {
-      const e = c.embedding as Float32Array;
+      let best: BestMatch | undefined;
       for (const t of templates()) {
-        if (t.embedding.length !== e.length) continue;
-        const score = cosine(t.embedding, e);
-        if (!c.best || score > c.best.score) c.best = { userId: t.userId, userName: t.userName, score };
+        if (t.embedding.length !== c.embedding.length) continue;
+        const score = cosine(t.embedding, c.embedding);
+        if (!best || score > best.score) best = { userId: t.userId, userName: t.userName, score };
       }
-      return c.best && c.best.score > limits.threshold ? undefined : 'no_match';
+      const value = { ...c, best };
+      return best && best.score > threshold ? pass(value) : { ok: false, reason: 'no_match', value };
     },
   };
 }

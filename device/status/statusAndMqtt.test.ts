@@ -14,33 +14,35 @@ interface Message {
   text: string;
 }
 
-describe.runIf(lfw)('facelock run: the local status interface and Home Assistant over a real mosquitto broker', () => {
-  let f: DoorFixture;
-  let broker: Awaited<ReturnType<typeof startMosquitto>>;
-  let client: MqttClient;
-  const messages: Message[] = [];
-  beforeAll(async () => {
-    expect(mosquittoInstalled(), 'mosquitto is installed by .ci/run (Debian package mosquitto)').toBe(true);
-    f = await DoorFixture.create(lfw as string);
-    broker = await startMosquitto(f.dir);
-    client = await connectAsync(broker.url);
-    await client.subscribeAsync(['homeassistant/#', 'facelock/#']);
-    client.on('message', (topic, payload) => messages.push({ topic, text: payload.toString() }));
-  });
-  afterAll(async () => {
-    await client?.endAsync();
-    broker?.stop();
-    f?.cleanup();
-  });
-  const waitFor = async (pred: (m: Message) => boolean, ms = 10_000) => {
-    for (let t = 0; t < ms; t += 50) {
-      const m = messages.find(pred);
-      if (m) return m;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return undefined;
-  };
+const ready = lfw;
+let f: DoorFixture;
+let broker: Awaited<ReturnType<typeof startMosquitto>>;
+let client: MqttClient;
+const messages: Message[] = [];
+beforeAll(async () => {
+  if (!ready) return;
+  expect(mosquittoInstalled(), 'mosquitto is installed by .ci/run (Debian package mosquitto)').toBe(true);
+  f = await DoorFixture.create(lfw as string);
+  broker = await startMosquitto(f.dir);
+  client = await connectAsync(broker.url);
+  await client.subscribeAsync(['homeassistant/#', 'facelock/#']);
+  client.on('message', (topic, payload) => messages.push({ topic, text: payload.toString() }));
+});
+afterAll(async () => {
+  await client?.endAsync();
+  broker?.stop();
+  f?.cleanup();
+});
+const waitFor = async (pred: (m: Message) => boolean, ms = 10_000) => {
+  for (let t = 0; t < ms; t += 50) {
+    const m = messages.find(pred);
+    if (m) return m;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+};
 
+describe.runIf(ready)('facelock run: the local status interface and Home Assistant over a real mosquitto broker', () => {
   it('serves /healthz, /status and /metrics, announces the lock to Home Assistant, and takes remote commands only with the code', async () => {
     const port = await freePort();
     writeFileSync(join(f.dir, 'code'), 'open-sesame-42\n');

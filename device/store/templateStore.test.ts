@@ -38,15 +38,15 @@ function encodings(e: Float32Array): Buffer[] {
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-describe('TemplateStore', () => {
-  let dir: string;
-  let file: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'facelock-store-'));
-    file = join(dir, 'facelock.db');
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'facelock-store-'));
+  file = join(dir, 'facelock.db');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('TemplateStore: templates, sealing and integrity', () => {
   it('stores several templates per user and opens them again, bit for bit, with their conditions', () => {
     const key = newTemplateKey();
     const store = TemplateStore.open(file, key);
@@ -113,7 +113,9 @@ describe('TemplateStore', () => {
     expect(() => again.templates('frank')).toThrow(/template .* of user "frank" failed its integrity check/);
     expect(again.templates('eve')).toHaveLength(1);
   });
+});
 
+describe('TemplateStore: keys, removal and names', () => {
   it('refuses a wrong key with a clear error and changes nothing', () => {
     TemplateStore.open(file, newTemplateKey()).addUser('gina', [template(8)]);
     const before = sha(file);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { invertAffine } from '../../test/affine.js';
 import type { RgbImage } from './rgbImage.js';
-import { applyAffine, invertAffine, squareCropMap, warpAffine } from './warpAffine.js';
+import { applyAffine, squareCropMap, warpAffine } from './warpAffine.js';
 
 /** A 4x4 image whose red channel is 10*x + y, green 100, blue 0. */
 function ramp(): RgbImage {

@@ -9,16 +9,6 @@ export function applyAffine(m: Affine, x: number, y: number): [number, number] {
   return [m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5]];
 }
 
-export function invertAffine(m: Affine): Affine {
-  const det = m[0] * m[4] - m[1] * m[3];
-  if (Math.abs(det) < 1e-12) throw new Error('affine map is not invertible');
-  const a = m[4] / det;
-  const b = -m[1] / det;
-  const d = -m[3] / det;
-  const e = m[0] / det;
-  return [a, b, -(a * m[2] + b * m[5]), d, e, -(d * m[2] + e * m[5])];
-}
-
 /**
  * The map from an output crop of `size` x `size` pixels to the source image, for a square of side `side` centred
  * on (cx, cy) and rotated by `angle` radians (the crop is turned so that a line at `angle` becomes horizontal).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../calibration/seededRandom.js';
+import { seededRandom } from '../../common/seededRandom.js';
 import { ApproachLiveness, blinked } from './activeLiveness.js';
 import { fitHomography, type Point2, planarFit } from './planarMotion.js';
 

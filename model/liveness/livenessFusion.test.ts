@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { LivenessSample } from '../../training/liveness/livenessData.js';
+import { approachAccepted, approaches, thresholdForBpcer } from '../../training/liveness/livenessEvaluation.js';
 import type { ActiveEvidence } from './activeLiveness.js';
 import { fuseLiveness } from './livenessFusion.js';
-import type { LivenessSample } from './passive/livenessData.js';
-import { approachAccepted, approaches, thresholdForBpcer } from './passive/livenessEvaluation.js';
 
 const evidence = (e: Partial<ActiveEvidence>): ActiveEvidence => ({ planar: false, depth: false, blink: false, motion: 0, ratio: 0, ...e });
 const still = evidence({});

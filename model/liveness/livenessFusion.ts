@@ -18,3 +18,16 @@ export function fuseLiveness(passiveLive: boolean, evidence: ActiveEvidence | un
   if (mode === 'required') return alive ? { live: true } : { live: false, why: 'no_active_sign' };
   return evidence.planar && !alive ? { live: false, why: 'planar' } : { live: true };
 }
+
+/**
+ * The one judgement of a frame's liveness: the passive score against its threshold (a frame never scored, rejected
+ * before the liveness stage, is not live), then the approach's active signals.
+ */
+export function judgeLiveness(
+  score: number | undefined,
+  minScore: number,
+  evidence: ActiveEvidence | undefined,
+  mode: ActiveMode,
+): LivenessVerdict {
+  return fuseLiveness(score !== undefined && score >= minScore, evidence, mode);
+}

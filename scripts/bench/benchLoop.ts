@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { datasetDir } from '../../common/datasets.js';
+import { projectRoot } from '../../common/projectRoot.js';
 import { parseConfig } from '../../device/config/loadConfig.js';
-import { buildDoorStages } from '../../device/pipeline/buildDoorStages.js';
-import type { DoorTemplate, FrameContext } from '../../device/pipeline/doorStages.js';
-import { runStages } from '../../device/pipeline/stageRunner.js';
+import { buildDoorPipeline } from '../../device/pipeline/buildDoorPipeline.js';
+import type { DoorTemplate, FrameProgress } from '../../device/pipeline/doorStages.js';
 import type { FaceEngine } from '../../model/faceEngine.js';
 import { CAMERA_DECODE_LIMITS, decodeImage } from '../../model/image/decodeImage.js';
-import { projectRoot } from '../../model/packageFiles.js';
 import { summary } from './stats.js';
 
 /**
@@ -23,16 +22,16 @@ export async function loopLatency(engine: FaceEngine, files: readonly string[], 
   const first = await decodeImage(frames[0] as Buffer, 'bench');
   const face = (await engine.analyze(first, { maxFaces: 1 })).faces[0];
   const templates: DoorTemplate[] = face?.embedding ? [{ userId: 1, userName: 'bench', embedding: face.embedding }] : [];
-  const stages = buildDoorStages(engine, config, () => templates, 0.94);
+  const pipeline = buildDoorPipeline(engine, config, () => templates, 0.94);
   const loop: number[] = [];
   const engineOnly: number[] = [];
   let seq = 0;
   for (let r = 0; r < rounds; r++) {
     for (const data of frames) {
-      const context: FrameContext = { frame: { data, timestamp: Date.now(), seq: seq++ } };
       const t = performance.now();
-      const outcome = await runStages(stages, context);
-      if (context.face) loop.push(performance.now() - t);
+      const outcome = await pipeline.run({ frame: { data, timestamp: Date.now(), seq: seq++ } });
+      const seen: FrameProgress = outcome.value;
+      if (seen.face) loop.push(performance.now() - t);
       if (!outcome.ok && outcome.reason === 'no_motion') continue;
       const t2 = performance.now();
       await engine.analyze(await decodeImage(data, 'bench', CAMERA_DECODE_LIMITS), {
@@ -72,7 +71,7 @@ export async function idleCpu(
   if (!nuaa) throw new Error('nuaa-train is not on this machine');
   const dir = mkdtempSync(join(tmpdir(), 'facelock-idle-'));
   try {
-    const cli = join(projectRoot(), 'dist', 'device', 'cli', 'facelock.js');
+    const cli = join(projectRoot(), 'dist', 'cli', 'facelock.js');
     const frameDir = join(dir, 'still');
     mkdirSync(frameDir);
     const clientDir = join(nuaa, 'ClientRaw', '0002');

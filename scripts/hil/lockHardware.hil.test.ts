@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
+import { projectRoot } from '../../common/projectRoot.js';
 import { createCamera } from '../../device/camera/createCamera.js';
 import { GpiodLock } from '../../device/lock/gpiod/gpiodLock.js';
 import { findLine, gpiodVersion } from '../../device/lock/gpiod/gpiodTools.js';
 import { LockController } from '../../device/lock/lockController.js';
-import { projectRoot } from '../../model/packageFiles.js';
 import { CLI } from '../../test/runCli.js';
 import { hilLines, hilSkipReason } from './hilEnvironment.js';
 
@@ -35,14 +35,14 @@ const until = async (cond: () => boolean, ms: number) => {
   return cond();
 };
 
-describe.skipIf(skip !== undefined)('hardware in the loop: relay, inputs and camera on a Raspberry Pi', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facelock-hil-'));
-  const children: ChildProcess[] = [];
-  afterAll(() => {
-    for (const c of children) c.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+const dir = mkdtempSync(join(tmpdir(), 'facelock-hil-'));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
 
+describe.skipIf(skip !== undefined)('hardware in the loop: the relay on a Raspberry Pi', () => {
   it('pulses the relay for unlockMs (measured on the jumpered input)', async () => {
     const sense = watchSense();
     const driver = await GpiodLock.open({ line: lines.relay, activeLow: false }, silentLogger);
@@ -73,7 +73,9 @@ describe.skipIf(skip !== undefined)('hardware in the loop: relay, inputs and cam
     expect(await until(() => sense.edges.some((e) => !e.rising && e.at >= killedAt), 1000)).toBe(true);
     sense.stop();
   });
+});
 
+describe.skipIf(skip !== undefined)('hardware in the loop: inputs and camera on a Raspberry Pi', () => {
   it('opens for the exit button and relocks when the door contact closes (daemon with gpiomon inputs)', async () => {
     const config = join(dir, 'config.yaml');
     writeFileSync(

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LockError } from '../../../common/errors.js';
 import { createLogger, silentLogger } from '../../../common/logger.js';
-import { projectRoot } from '../../../model/packageFiles.js';
+import { projectRoot } from '../../../common/projectRoot.js';
 import { fakeGpioEnv } from '../../../test/fakeGpio.js';
 import { LockController } from '../lockController.js';
 import { GpiodLock } from './gpiodLock.js';

@@ -1,14 +1,10 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from '../../../common/errors.js';
 import type { Face } from '../../faceTypes.js';
 import type { RgbImage } from '../../image/rgbImage.js';
 import type { ModelEntry } from '../../manifest.js';
-import { loadVerifiedWeights, readVerifiedJson, sha256 } from '../../verifiedModelLoader.js';
-import { resizeCrops } from './augment.js';
-import { CROP_SIDE } from './livenessData.js';
-import { type NetTensors, type PassiveNetConfig, passiveForward } from './passiveNet.js';
+import { loadVerifiedWeights, readVerifiedJson } from '../../verifiedModelLoader.js';
+import { CROP_SIDE, type NetTensors, type PassiveNetConfig, passiveForward, resizeCrops } from './passiveNet.js';
 
 export const PASSIVE_FORMAT = 'facelock-passive-liveness/1';
 export const PASSIVE_FILES = { json: 'passive-liveness.json', weights: 'passive-liveness.bin' } as const;
@@ -23,32 +19,6 @@ export interface PassiveModelMeta {
   readonly threshold: number;
   readonly targetBpcer: number;
   readonly training: Record<string, unknown>;
-}
-
-/** Writes the model's JSON (weights manifest + metadata) and weights; returns each file's sha256 for the model manifest. */
-export async function savePassiveModel(
-  dir: string,
-  tensors: NetTensors,
-  meta: PassiveModelMeta,
-): Promise<{ path: string; sha256: string }[]> {
-  mkdirSync(dir, { recursive: true });
-  const names = Object.keys(tensors).sort();
-  const { data, specs } = await tf.io.encodeWeights(Object.fromEntries(names.map((n) => [n, tensors[n] as tf.Tensor])));
-  const weights = Buffer.from(data);
-  const json = Buffer.from(
-    `${JSON.stringify({ ...meta, weightsManifest: [{ paths: [PASSIVE_FILES.weights], weights: specs }] }, null, 2)}\n`,
-  );
-  const out: { path: string; sha256: string }[] = [];
-  for (const [name, bytes] of [
-    [PASSIVE_FILES.json, json],
-    [PASSIVE_FILES.weights, weights],
-  ] as const) {
-    const file = join(dir, name);
-    writeFileSync(`${file}.tmp`, bytes);
-    renameSync(`${file}.tmp`, file);
-    out.push({ path: file, sha256: sha256(bytes) });
-  }
-  return out;
 }
 
 /**

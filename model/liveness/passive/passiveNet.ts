@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /** The shape of the passive presentation-attack net: a few 3x3 conv blocks, global average, one logit. */
+/** Side of the face crop the model is trained and scored on (resized to the net's own input size). */
+export const CROP_SIDE = 48;
+
+/** The whole face crop resized to the net's input (what the door scores). */
+export function resizeCrops(images: tf.Tensor4D, size: number): tf.Tensor4D {
+  return tf.tidy(() => tf.image.resizeBilinear(images, [size, size], true));
+}
+
 export interface PassiveNetConfig {
   /** Input side in pixels (the face crop is resized to it). */
   readonly size: number;

@@ -1,0 +1,232 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type CalibrationReport, headline, recordExperiment } from '../calibration/calibrationReport.js';
+import { FeatureCache } from '../calibration/featureCache.js';
+import type { Progress } from '../calibration/featurePool.js';
+import type { EvaluatedModel } from '../calibration/imageFeatures.js';
+import { renderReportHtml } from '../calibration/reportHtml.js';
+import { runCalibration } from '../calibration/runCalibration.js';
+import { ExitCode, UsageError } from '../common/errors.js';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
+import { CALIBRATION_FORMAT, type CalibrationFile } from '../device/door/calibrationFile.js';
+import { keySource, readKeyFile } from '../device/store/keyFile.js';
+import { passiveModelMeta } from '../model/liveness/passive/passiveModelFile.js';
+import { EMBEDDERS, type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
+import { MODELS } from '../model/manifest.js';
+import { type CliContext, runCommand } from './cliContext.js';
+import { wholeNumber as positiveInt, rate } from './optionParsers.js';
+
+interface CalibrateOptions {
+  pairs?: string;
+  attacks?: string;
+  folds?: number[];
+  model: EvaluatedModel;
+  embedder?: EmbedderName;
+  config?: string;
+  targetFar?: number;
+  workers?: number;
+  seed: number;
+  bootstrap: number;
+  out: string;
+  write?: string;
+  registry?: string;
+  cache: boolean;
+  freezeSplit?: string;
+}
+
+/** `facelock calibrate`: error rates, the operating threshold, score calibration and the report. */
+export function registerCalibrate(program: Command, context: () => CliContext): void {
+  const command = program
+    .command('calibrate')
+    .description(
+      'measure FAR/FRR, ROC/DET, EER on labelled faces; pick the threshold for a target FAR; write the calibration file and an HTML report',
+    );
+  addCalibrateOptions(command).action(async (opts: CalibrateOptions) => {
+    const ctx = context();
+    await runCommand(ctx, async () => {
+      if (!opts.pairs && !opts.attacks) throw new UsageError('give --pairs DIR (verification) and/or --attacks DIR (liveness)');
+      const configFile = opts.config ?? DEFAULT_CONFIG_FILE;
+      const config = loadConfigFile(configFile, { required: opts.config !== undefined });
+      const embedder = opts.embedder ?? config.engine.embedder;
+      const paths = ctx.options.paths;
+      const cache = opts.cache ? openFeatureCache(ctx) : undefined;
+      const onProgress = progressPrinter(ctx);
+      const { report, splits } = await runCalibration({
+        ...(opts.pairs ? { pairs: opts.pairs } : {}),
+        ...(opts.attacks ? { attacks: opts.attacks } : {}),
+        ...(opts.folds ? { folds: opts.folds } : {}),
+        model: opts.model,
+        embedder,
+        backend: ctx.options.backend === 'auto' ? config.engine.backend : ctx.options.backend,
+        ...(opts.workers ? { workers: opts.workers } : {}),
+        targetFar: opts.targetFar ?? config.decision.targetFar,
+        k: config.decision.k,
+        n: config.decision.n,
+        liveThreshold: config.liveness.minProbability ?? (await passiveModelMeta(MODELS.passiveLiveness)).threshold,
+        seed: opts.seed,
+        bootstrap: opts.bootstrap,
+        ...(cache ? { cache } : {}),
+        onProgress,
+        log: ctx.log,
+      });
+      const out = resolve(opts.out);
+      mkdirSync(out, { recursive: true });
+      let calibrationFile: string | null = null;
+      const v = report.verification;
+      if (v && opts.model === 'facelock') {
+        calibrationFile = resolve(opts.write ?? join(out, 'calibration.json'));
+        const file = calibrationFileOf(report, v, embedder);
+        writeFileSync(calibrationFile, `${JSON.stringify(file, null, 2)}\n`);
+      }
+      const final = { ...report, calibrationFile };
+      writeFileSync(join(out, 'report.json'), `${JSON.stringify(final, null, 1)}\n`);
+      writeFileSync(join(out, 'report.html'), renderReportHtml(final));
+      if (opts.freezeSplit) writeFileSync(opts.freezeSplit, `${JSON.stringify(splits.length === 1 ? splits[0] : splits, null, 1)}\n`);
+      const experiment = recordExperiment(
+        resolve(opts.registry ?? join(paths.stateDir, 'experiments.jsonl')),
+        final,
+        join(out, 'report.html'),
+      );
+      printSummary(ctx, final, experiment.id, calibrationFile, join(out, 'report.html'));
+      return ExitCode.ok;
+    });
+  });
+}
+
+function addCalibrateOptions(command: Command): Command {
+  return command
+    .option('--pairs <dir>', 'LFW-format folder: pairs.txt and images/Name/Name_NNNN.jpg')
+    .option('--attacks <dir>', 'NUAA-format folder: client_*.txt, imposter_*.txt, ClientRaw/, ImposterRaw/ (liveness APCER/BPCER)')
+    .option('--folds <list>', 'only these folds of pairs.txt, e.g. 1,2', (v) =>
+      v.split(',').map((x) => {
+        const n = Number(x);
+        if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`folds are numbers from 1, got '${x}'`);
+        return n;
+      }),
+    )
+    .addOption(
+      new Option('--model <name>', 'the networks to evaluate: facelock, or face-api.js as the peer')
+        .choices(['facelock', 'face-api'])
+        .default('facelock'),
+    )
+    .addOption(new Option('--embedder <name>', "facelock embedder (default: the config's)").choices(EMBEDDERS))
+    .option(
+      '--config <file>',
+      `daemon config for targetFar, k, n, liveness.minProbability, embedder (default ${DEFAULT_CONFIG_FILE} when it exists)`,
+    )
+    .option('--target-far <rate>', 'per-frame false accept rate to pick the threshold for (default: config decision.targetFar, 1e-4)', rate)
+    .option('--workers <n>', 'worker threads computing features (default: one per core, within memory)', positiveInt('--workers'))
+    .option('--seed <n>', 'seed of the bootstrap and the door simulation', positiveInt('--seed'), 1)
+    .option('--bootstrap <n>', 'bootstrap replicates for the confidence intervals', positiveInt('--bootstrap'), 200)
+    .option('--out <dir>', 'folder for report.html and report.json', 'facelock-calibration')
+    .option('--write <file>', 'where to write the calibration file (default: <out>/calibration.json; facelock model with --pairs only)')
+    .option('--registry <file>', 'experiment registry (JSON lines; default <state-dir>/experiments.jsonl)')
+    .option('--no-cache', 'do not read or write the encrypted feature cache')
+    .option('--freeze-split <file>', 'write the split manifest of this data (fold/subject lists and hashes) to a file')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 done, 2 usage, 3 bad config, 4 bad data (malformed pairs.txt line, missing images, empty lists), 5 model fault.',
+    );
+}
+
+/** The encrypted feature cache under the template key; without a usable key, features are not cached (with a warning). */
+function openFeatureCache(ctx: CliContext): FeatureCache | undefined {
+  const paths = ctx.options.paths;
+  try {
+    const cache = FeatureCache.open(join(paths.stateDir, 'feature-cache.enc'), readKeyFile(keySource(paths.keyFile)));
+    if (cache.discarded) ctx.log.warn(cache.discarded);
+    return cache;
+  } catch (err) {
+    ctx.log.warn('features are not cached (no usable template key to encrypt them with)', { reason: (err as Error).message });
+  }
+  return undefined;
+}
+
+/** Progress of the feature workers on stderr, at most every 2 s, with an ETA. */
+function progressPrinter(ctx: CliContext): (what: string, p: Progress) => void {
+  let lastShown = 0;
+  return (what: string, p: Progress) => {
+    const now = performance.now();
+    if (p.done !== p.total && now - lastShown < 2000) return;
+    lastShown = now;
+    const eta = p.etaSeconds === undefined ? '' : `, ETA ${formatDuration(p.etaSeconds)}`;
+    ctx.progress(
+      `${what} features: ${p.done}/${p.total} (${Math.round((100 * p.done) / Math.max(1, p.total))}%), ${p.cached} cached${eta}`,
+    );
+  };
+}
+
+/** The file the daemon reads: threshold, fusion and probability model, with the hashes of the models they hold for. */
+function calibrationFileOf(
+  report: CalibrationReport,
+  v: NonNullable<CalibrationReport['verification']>,
+  embedder: EmbedderName,
+): CalibrationFile {
+  return {
+    format: CALIBRATION_FORMAT,
+    embedder,
+    threshold: v.operating.threshold,
+    targetFar: v.operating.targetFar,
+    fusion: { k: v.door.k, n: v.door.n },
+    probability: v.probability.chosen,
+    modelHashes: engineModelHashes({ embedder }),
+    data: {
+      dir: report.data?.dir ?? '',
+      listSha256: report.data?.listSha256 ?? '',
+      manifestSha256: report.data?.manifestSha256 ?? '',
+      split: report.data?.split ?? null,
+    },
+    heldOut: { tar: v.heldOutAtTarget.meanTar, far: v.heldOutAtTarget.meanFar },
+    door: { far: v.door.far, frr: v.door.frr },
+    createdAt: report.createdAt,
+    gitCommit: report.gitCommit,
+  };
+}
+
+function printSummary(
+  ctx: CliContext,
+  final: CalibrationReport,
+  experiment: string,
+  calibrationFile: string | null,
+  reportFile: string,
+): void {
+  const report = final;
+  const v = report.verification;
+  const h = headline(final);
+  if (ctx.options.json) {
+    ctx.print(JSON.stringify({ experiment, metrics: h, report: reportFile, calibrationFile }));
+  } else {
+    ctx.print(`${experiment}: ${report.model.description}`);
+    if (v) {
+      const t = (f: string) => v.pooled.tarAtFar[f];
+      ctx.print(
+        `verification: ${v.pooled.genuinePairs} genuine / ${v.pooled.impostorPairs} impostor pairs, ${v.failedToEnrol.length} failure(s) to enrol; EER ${pct(v.pooled.eer)}, AUC ${v.pooled.auc.toFixed(5)}`,
+      );
+      ctx.print(
+        `TAR at FAR 1e-3 ${pct(t('0.001')?.tar)}, 1e-4 ${t('0.0001')?.resolvable ? pct(t('0.0001')?.tar) : 'not resolvable'}, 1e-5 ${t('0.00001')?.resolvable ? pct(t('0.00001')?.tar) : 'not resolvable'}`,
+      );
+      if (v.kfoldAccuracy.folds.length)
+        ctx.print(
+          `${v.kfoldAccuracy.folds.length}-fold accuracy ${pct(v.kfoldAccuracy.mean)} ± ${pct(v.kfoldAccuracy.std)}; held-out at target FAR ${v.heldOutAtTarget.targetFar}: TAR ${pct(v.heldOutAtTarget.meanTar)}, FAR ${v.heldOutAtTarget.meanFar.toExponential(2)}`,
+        );
+      ctx.print(
+        `threshold ${v.operating.threshold.toFixed(4)} for FAR ${v.operating.targetFar}; door (k=${v.door.k} of ${v.door.n}): FRR ${pct(v.door.frr)}, FAR ${v.door.far.toExponential(2)}`,
+      );
+    }
+    if (report.liveness)
+      ctx.print(
+        `liveness: APCER ${pct(report.liveness.apcer)}, BPCER ${pct(report.liveness.bpcer)} at ${report.liveness.threshold} (${report.liveness.attacks} attacks, ${report.liveness.bonaFide} bona fide)`,
+      );
+    ctx.print(`report: ${reportFile}${calibrationFile ? `\ncalibration file: ${calibrationFile}` : ''}`);
+    ctx.print(`wall time ${report.timing.wallSeconds.toFixed(1)} s`);
+  }
+}
+
+function pct(v: number | undefined): string {
+  return v === undefined ? '-' : `${(v * 100).toFixed(2)}%`;
+}
+
+function formatDuration(s: number): string {
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
+}

@@ -1,0 +1,173 @@
+import { writeFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError } from 'commander';
+import { EnrollError, ExitCode, UsageError } from '../common/errors.js';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
+import { renderCoverageHtml } from '../device/coverage/coverageHtml.js';
+import { buildCoverage } from '../device/coverage/coverageReport.js';
+import { findDrift } from '../device/coverage/drift.js';
+import { writeTrainingExport } from '../device/coverage/trainingExport.js';
+import { type CliContext, runCommand, withStore } from './cliContext.js';
+
+const DAY = 86_400_000;
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`a whole number of at least 1 is needed, got '${v}'`);
+  return n;
+};
+
+/** `facelock coverage`, `facelock attempts list|label|purge` and `facelock export-training`. */
+export function registerCoverage(program: Command, context: () => CliContext): void {
+  registerCoveragePage(program, context);
+  registerAttempts(program, context);
+  registerExportTraining(program, context);
+}
+
+function registerCoveragePage(program: Command, context: () => CliContext): void {
+  program
+    .command('coverage')
+    .description('what the door has seen (pose, light by hour, FRR per condition), what enrollment covers, and drift')
+    .option('--days <n>', 'the window to show', positive, 30)
+    .option('--html <file>', 'also write the coverage page (heatmaps, FRR per bin) to this file')
+    .option('--config <file>', `config for the drift thresholds; default ${DEFAULT_CONFIG_FILE}`)
+    .action(async (opts: { days: number; html?: string; config?: string }) => {
+      const ctx = context();
+      await runCommand(ctx, async () => {
+        const config = loadConfigFile(opts.config ?? DEFAULT_CONFIG_FILE, { required: opts.config !== undefined });
+        return withStore(ctx, async (store) => {
+          const now = Date.now();
+          const audit = store.auditLog();
+          // one read covers both windows: the page's days and drift's reference + recent weeks
+          const coverageFrom = new Date(now - opts.days * DAY).toISOString();
+          const driftFrom = new Date(now - (config.drift.recentDays + config.drift.referenceDays) * DAY).toISOString();
+          const rows = audit.attemptsSince([coverageFrom, driftFrom].sort()[0] as string);
+          const report = buildCoverage(
+            rows.filter((r) => r.at >= coverageFrom),
+            store.listUsers(),
+            { days: opts.days, minTemplates: 1 },
+          );
+          const drift = findDrift(
+            rows.filter((r) => r.at >= driftFrom),
+            now,
+            config.drift,
+          );
+          if (opts.html) writeFileSync(opts.html, renderCoverageHtml(report, drift, new Date(now).toISOString()));
+          if (ctx.options.json) ctx.print(JSON.stringify({ ...report, drift }));
+          else printCoverage(ctx, report, drift, opts.html);
+          return ExitCode.ok;
+        });
+      });
+    });
+}
+
+function printCoverage(
+  ctx: CliContext,
+  report: ReturnType<typeof buildCoverage>,
+  drift: ReturnType<typeof findDrift>,
+  html: string | undefined,
+): void {
+  ctx.print(`last ${report.days} days: ${report.approaches} approaches, ${report.unlocks} unlocks`);
+  ctx.print(
+    `reasons: ${
+      Object.entries(report.byReason)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }`,
+  );
+  for (const b of report.frrByBin.filter((x) => x.approaches > 0))
+    ctx.print(
+      `${b.condition} ${b.bin}: ${b.approaches} approaches${b.frr === null ? '' : `, FRR ${(100 * b.frr).toFixed(1)}% of ${b.genuine}`}`,
+    );
+  for (const u of report.users)
+    ctx.print(`${u.name}: ${u.missing.length ? `no templates for ${u.missing.join(', ')}` : 'every pose covered'}`);
+  for (const d of drift) ctx.print(`DRIFT ${d.warning}`);
+  if (html) ctx.print(`page: ${html}`);
+}
+
+function registerAttempts(program: Command, context: () => CliContext): void {
+  const attempts = program.command('attempts').description('the audit log of approaches');
+  attempts
+    .command('list')
+    .description('the latest approaches: time, outcome, reason, user, score, conditions (never an image or an embedding)')
+    .option('--limit <n>', 'how many', positive, 20)
+    .action(async (opts: { limit: number }) => {
+      const ctx = context();
+      await runCommand(ctx, async () => {
+        return withStore(ctx, async (store) => {
+          const rows = store.auditLog().attemptsSince('').slice(-opts.limit);
+          for (const r of rows)
+            ctx.print(
+              ctx.options.json
+                ? JSON.stringify(r)
+                : `${r.id}\t${r.at}\t${r.outcome}\t${r.reason ?? ''}\t${r.userName ?? ''}\t${r.score?.toFixed(4) ?? ''}\t${r.poseBin ?? ''}\t${r.luminance?.toFixed(0) ?? ''}\t${r.label ?? ''}`,
+            );
+          return ExitCode.ok;
+        });
+      });
+    });
+  attempts
+    .command('label')
+    .description('say what an attempt was: a false reject labelled genuine becomes data for calibration and training')
+    .argument('<id>', 'attempt id (facelock attempts list)', positive)
+    .argument('<label>', 'genuine or impostor')
+    .option('--user <name>', 'who it was (for a genuine attempt the door rejected: it has no matched user)')
+    .action(async (id: number, label: string, opts: { user?: string }) => {
+      const ctx = context();
+      await runCommand(ctx, async () => {
+        if (label !== 'genuine' && label !== 'impostor')
+          throw new EnrollError('enroll_rejected', `the label is genuine or impostor, not '${label}'`);
+        return withStore(ctx, async (store) => {
+          const user = opts.user === undefined ? undefined : store.findUser(opts.user);
+          if (opts.user !== undefined && !user)
+            throw new EnrollError('user_unknown', `no enrolled user named "${opts.user}" (facelock enroll list)`);
+          if (!store.auditLog().label(id, label, user?.id ?? null))
+            throw new EnrollError('user_unknown', `there is no attempt ${id} (facelock attempts list)`);
+          ctx.print(`attempt ${id}: ${label}${user ? ` (${user.name})` : ''}`);
+          return ExitCode.ok;
+        });
+      });
+    });
+  attempts
+    .command('purge')
+    .description('delete attempts and events older than the retention limit (the daemon does it daily)')
+    .option('--config <file>', `config with retention.days; default ${DEFAULT_CONFIG_FILE}`)
+    .action(async (opts: { config?: string }) => {
+      const ctx = context();
+      await runCommand(ctx, async () => {
+        const config = loadConfigFile(opts.config ?? DEFAULT_CONFIG_FILE, { required: opts.config !== undefined });
+        return withStore(ctx, async (store) => {
+          const n = store.auditLog().purgeBefore(new Date(Date.now() - config.retention.days * DAY).toISOString());
+          ctx.print(`deleted ${n} row(s) older than ${config.retention.days} days`);
+          return ExitCode.ok;
+        });
+      });
+    });
+}
+
+function registerExportTraining(program: Command, context: () => CliContext): void {
+  program
+    .command('export-training')
+    .description('write the attempts (labels, conditions) and, with --frames, the retained frames of known people for calibrate and train')
+    .requiredOption('--out <dir>', 'folder to write (see its README.md for the format)')
+    .option('--since <date>', 'only attempts from this date (YYYY-MM-DD or ISO time)', '1970-01-01')
+    .option('--frames', 'also the retained frames, unencrypted (retention.frames must have been on)', false)
+    .action(async (opts: { out: string; since: string; frames: boolean }) => {
+      const ctx = context();
+      await runCommand(ctx, async () => {
+        const since = new Date(opts.since);
+        if (Number.isNaN(since.getTime())) throw new UsageError(`--since needs a date (YYYY-MM-DD), got '${opts.since}'`);
+        return withStore(ctx, async (store) => {
+          const audit = store.auditLog({ retainFrames: true });
+          const rows = audit.attemptsSince(since.toISOString());
+          const frames = opts.frames ? audit.framesSince(since.toISOString()) : [];
+          if (opts.frames && frames.length === 0) ctx.log.warn('no retained frames: turn on retention.frames in the config to keep them');
+          const s = writeTrainingExport(opts.out, rows, frames);
+          ctx.print(
+            ctx.options.json
+              ? JSON.stringify(s)
+              : `${s.attempts} attempts, ${s.images} images of ${s.identities} people, ${s.pairs} pairs in ${opts.out}${s.images ? ' (unencrypted face images: keep them safe)' : ''}`,
+          );
+          return ExitCode.ok;
+        });
+      });
+    });
+}

@@ -1,0 +1,80 @@
+import { ApproachLiveness } from '../../model/liveness/activeLiveness.js';
+import { poseBin } from '../../model/poseBins.js';
+import type { BestMatch, FrameProgress } from '../pipeline/doorStages.js';
+import type { RejectReason } from '../pipeline/rejectReason.js';
+import type { AttemptRecord } from '../store/auditLog.js';
+
+/** One person's approach to the door: the frames with a face, until none is seen for the approach gap. */
+export class Approach {
+  lastFaceAt: number;
+  frames = 0;
+  best: BestMatch | undefined;
+  liveness: number | undefined;
+  readonly active = new ApproachLiveness();
+  lastReason: RejectReason | undefined;
+  last: FrameProgress | undefined;
+  /** The frame of the best score (kept only in memory, and sealed if the owner enabled frame retention). */
+  bestFrame: Buffer | undefined;
+  readonly timings: Record<string, number[]> = {};
+
+  constructor(now: number) {
+    this.lastFaceAt = now;
+  }
+
+  /** Adds a frame with a face; `scored` says whether its best match counts (its face passed the passive check). */
+  add(now: number, frame: FrameProgress, reason: RejectReason | undefined, scored: boolean, timings: Record<string, number>): void {
+    this.lastFaceAt = now;
+    this.frames++;
+    this.lastReason = reason;
+    this.last = frame;
+    if (scored && frame.best && (!this.best || frame.best.score > this.best.score)) {
+      this.best = frame.best;
+      this.liveness = frame.liveness;
+      this.bestFrame = frame.frame.data;
+    }
+    for (const [k, v] of Object.entries(timings)) {
+      const list = this.timings[k];
+      if (list) list.push(v);
+      else this.timings[k] = [v];
+    }
+  }
+
+  /** Median time of each stage over the approach's frames (ms, one decimal). */
+  medianTimings(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(median(v) * 10) / 10]));
+  }
+}
+
+/** The audit row of a decided approach: who (on a grant only), why, and the conditions it was seen under. */
+export function attemptRecord(a: Approach, outcome: 'unlock' | 'reject', reason: RejectReason | null, now: number): AttemptRecord {
+  const face = a.last?.face;
+  const quality = a.last?.quality;
+  return {
+    at: new Date().toISOString(),
+    outcome,
+    reason,
+    userId: outcome === 'unlock' ? (a.best?.userId ?? null) : null,
+    score: a.best?.score ?? null,
+    liveness: a.liveness ?? null,
+    timings: a.medianTimings(),
+    yaw: face?.pose.yaw ?? null,
+    pitch: face?.pose.pitch ?? null,
+    roll: face?.pose.roll ?? null,
+    luminance: quality?.luminance ?? null,
+    contrast: quality?.contrast ?? null,
+    occlusion: face ? 1 - face.meshScore : null,
+    poseBin: face ? poseBin(face.pose) : null,
+    localHour: new Date(now).getHours(),
+    faceSize: face ? Math.round(face.box.width) : null,
+    sharpness: quality?.sharpness ?? null,
+    clipped: quality?.clipped ?? null,
+    lightSide: quality?.lightSide ?? null,
+    colourMode: quality ? (quality.colourfulness < 6 ? 'mono' : 'colour') : null,
+    ...(a.bestFrame ? { frame: a.bestFrame } : {}),
+  };
+}
+
+function median(v: readonly number[]): number {
+  const s = [...v].sort((x, y) => x - y);
+  return s.length === 0 ? 0 : (s[s.length >> 1] ?? 0);
+}

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from '../../common/logger.js';
+import type { FacelockConfig } from '../config/configSchema.js';
+import type { LockController } from '../lock/lockController.js';
+import type { DoorStatus } from '../status/doorStatus.js';
+import type { AuditLog } from '../store/auditLog.js';
+import { MqttBridge } from './mqttBridge.js';
+
+/** The MQTT bridge of the config: secrets read from their files, remote commands through the lock controller. */
+export function startMqtt(
+  config: NonNullable<FacelockConfig['mqtt']>,
+  status: DoorStatus,
+  lock: LockController,
+  audit: AuditLog,
+  log: Logger,
+): MqttBridge {
+  const secret = (file: string | undefined) => (file ? readFileSync(file, 'utf8').trim() : undefined);
+  const password = secret(config.passwordFile);
+  const commandSecret = secret(config.commandSecretFile);
+  return MqttBridge.start(
+    {
+      url: config.url,
+      ...(config.username ? { username: config.username } : {}),
+      ...(password ? { password } : {}),
+      deviceId: config.deviceId,
+      discoveryPrefix: config.discoveryPrefix,
+      topicPrefix: config.topicPrefix,
+      remoteCommands: config.remoteCommands,
+      ...(commandSecret ? { commandSecret } : {}),
+    },
+    status,
+    {
+      unlock: () => lock.open(),
+      lock: () => lock.close('remote command'),
+      record: (detail) => audit.event({ at: new Date().toISOString(), kind: 'event', source: 'facelock:mqtt', detail }),
+    },
+    log,
+  );
+}

@@ -1,0 +1,116 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readExperiments } from '../../common/experimentRegistry.js';
+import { sha256 } from '../../common/hashing.js';
+import { silentLogger } from '../../common/logger.js';
+import { selectBackend } from '../../model/backend.js';
+import { loadPassiveModel, PASSIVE_FILES } from '../../model/liveness/passive/passiveModelFile.js';
+import type { ModelEntry } from '../../model/manifest.js';
+import { datasetForTests } from '../../test/datasets.js';
+import { runCli } from '../../test/runCli.js';
+
+const nuaa = datasetForTests('nuaa', 'facelock train liveness on a small NUAA folder');
+
+const ready = nuaa;
+let dir: string;
+let data: string;
+
+beforeAll(() => {
+  if (!ready) return;
+  dir = mkdtempSync(join(tmpdir(), 'facelock-train-'));
+  data = join(dir, 'nuaa');
+  // four subjects (the fourth is the dev part), a few frames of each kind: a NUAA-format folder of links
+  for (const [list, folder] of [
+    ['client_train_raw.txt', 'ClientRaw'],
+    ['imposter_train_raw.txt', 'ImposterRaw'],
+  ] as const) {
+    const lines = readFileSync(join(nuaa as string, list), 'utf8')
+      .split('\n')
+      .filter((l) => /^000[1-4]\//.test(l))
+      .filter((_, i) => i % 9 === 0);
+    for (const l of lines) {
+      mkdirSync(dirname(join(data, folder, l)), { recursive: true });
+      symlinkSync(join(nuaa as string, folder, l), join(data, folder, l));
+    }
+    writeFileSync(join(data, list), `${lines.join('\n')}\n`);
+  }
+});
+afterAll(() => {
+  if (ready) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.runIf(ready)('facelock train liveness (real process, small NUAA-format folder)', () => {
+  it('trains, writes the model with its sha256, the report and one registry entry per trial, and the model loads verified', async () => {
+    const out = join(dir, 'model');
+    const registry = join(dir, 'experiments.jsonl');
+    const r = await runCli(
+      [
+        '--state-dir',
+        join(dir, 'state'),
+        'train',
+        'liveness',
+        '--attacks',
+        data,
+        '--coarse',
+        '2',
+        '--coarse-epochs',
+        '1',
+        '--fine',
+        '1',
+        '--epochs',
+        '2',
+        '--no-curve',
+        '--out',
+        out,
+        '--report',
+        join(dir, 'report'),
+        '--registry',
+        registry,
+      ],
+      { timeoutMs: 600_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/dev +frame +APCER .*BPCER .*trained/);
+    expect(r.stdout).toMatch(/dev +approach +APCER .*fused: trained \+ active \(optional\)/);
+    const files = [PASSIVE_FILES.json, PASSIVE_FILES.weights].map((f) => ({ path: f, sha256: sha256(readFileSync(join(out, f))) }));
+    for (const f of files) expect(r.stdout).toContain(`${f.sha256}  ${join(out, f.path)}`);
+    // 2 coarse + 1 fine trial, and the saved model
+    const trials = readExperiments(registry);
+    expect(trials.map((t) => t.kind)).toEqual(['train-liveness', 'train-liveness', 'train-liveness', 'train-liveness']);
+    expect(trials.at(-1)?.modelHash).toBe(files[1]?.sha256);
+    expect(readFileSync(join(dir, 'report', 'report.html'), 'utf8')).toMatch(/Learning curve[\s\S]*APCER[\s\S]*Trials/);
+
+    await selectBackend('auto', silentLogger);
+    const entry: ModelEntry = {
+      name: 'passiveLiveness',
+      package: 'facelock',
+      version: 'test',
+      format: 'weights',
+      files,
+      input: 'test',
+      output: 'test',
+    };
+    const model = await loadPassiveModel(entry, out);
+    const p = await model.probabilities(new Float32Array(2 * 48 * 48 * 3).fill(0.5));
+    expect(p).toHaveLength(2);
+    expect(p[0]).toBeGreaterThanOrEqual(0);
+    expect(p[0]).toBeLessThanOrEqual(1);
+    model.dispose();
+
+    // one changed byte in the weights: refused, naming the file
+    const weights = readFileSync(join(out, PASSIVE_FILES.weights));
+    weights[10] = (weights[10] as number) ^ 1;
+    writeFileSync(join(out, PASSIVE_FILES.weights), weights);
+    await expect(loadPassiveModel(entry, out)).rejects.toThrow(/passive-liveness\.bin .*failed its integrity check/);
+  });
+});
+
+describe.runIf(ready)('facelock train liveness: a folder that is not NUAA-format', () => {
+  it('says what is wrong with a folder that is not NUAA-format', async () => {
+    const r = await runCli(['--state-dir', join(dir, 'state'), 'train', 'liveness', '--attacks', join(dir, 'nothing-here')]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/client_train_raw\.txt is missing/);
+  });
+});
