@@ -59,7 +59,7 @@ describe.runIf(ready)('facelock calibrate: error rates, determinism and the peer
     const json = JSON.parse(readFileSync(join(dir, 'run1', 'report.json'), 'utf8')) as { verification: { folds: unknown[] } };
     expect(json.verification.folds).toHaveLength(2);
     const cal = JSON.parse(readFileSync(s.calibrationFile as string, 'utf8')) as Record<string, unknown>;
-    expect(cal).toMatchObject({ format: 'facelock-calibration/1', embedder: 'dlibResnet', targetFar: 1e-4, fusion: { k: 3, n: 5 } });
+    expect(cal).toMatchObject({ format: 'facelock-calibration/1', embedder: 'faceplugin', targetFar: 1e-4, fusion: { k: 3, n: 5 } });
     expect(Object.keys(cal.modelHashes as object).length).toBeGreaterThanOrEqual(10);
     // nothing biometric in the outputs; the feature cache is sealed
     for (const file of [s.report, join(dir, 'run1', 'report.json'), s.calibrationFile as string])

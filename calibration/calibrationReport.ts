@@ -49,6 +49,8 @@ export function headline(r: CalibrationReport): Record<string, number | null> {
     heldOutTar: v && v.heldOutAtTarget.folds.length > 0 ? v.heldOutAtTarget.meanTar : null,
     heldOutFar: v && v.heldOutAtTarget.folds.length > 0 ? v.heldOutAtTarget.meanFar : null,
     threshold: v?.operating.threshold ?? null,
+    doorThreshold: v?.doorAtTarget?.threshold ?? null,
+    doorTargetFrr: v?.doorAtTarget?.frr ?? null,
     doorFar: v?.door.far ?? null,
     doorFrr: v?.door.frr ?? null,
     ece: v ? Math.min(v.probability.platt.heldOut.ece, v.probability.temperature.heldOut.ece) : null,

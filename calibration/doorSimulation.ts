@@ -91,3 +91,79 @@ export function simulateDoor(
     frameFar: frames.impPass / Math.max(1, frames.imp),
   };
 }
+
+export interface DoorOperatingOptions {
+  readonly k: number;
+  readonly n: number;
+  /** Templates per user (the first images of the identity); a frame scores its best template, as the door does. */
+  readonly templates: number;
+  /** The door-level false accept rate to choose the threshold for (per impostor approach). */
+  readonly targetFar: number;
+  readonly impostorApproaches: number;
+  /** Genuine approaches drawn per identity (its frames with replacement from its other images). */
+  readonly genuinePerIdentity: number;
+  readonly seed: number;
+}
+
+export interface DoorOperatingPoint {
+  readonly threshold: number;
+  readonly far: number;
+  readonly frr: number;
+  readonly targetFar: number;
+  readonly templates: number;
+  readonly identities: number;
+  readonly genuineApproaches: number;
+  readonly impostorApproaches: number;
+}
+
+/**
+ * The threshold at which the door's k-of-n rule, with several templates per user, lets through at most `targetFar`
+ * of impostor approaches, and the share of genuine approaches it then turns away. An approach opens the door when
+ * its k-th best frame score passes the threshold, so each simulated approach is kept as that one score and the rates
+ * at every threshold follow from sorting them.
+ */
+export function doorOperatingPoint(
+  people: readonly IdentityImages[],
+  similarity: (a: Float32Array, b: Float32Array) => number,
+  o: DoorOperatingOptions,
+): DoorOperatingPoint | undefined {
+  const random = seededRandom(o.seed);
+  const usable = people
+    .map((p) => ({ templates: p.embeddings.slice(0, o.templates).filter((e): e is Float32Array => e !== undefined), p }))
+    .filter((u) => u.templates.length === o.templates && u.p.embeddings.length > o.templates);
+  if (usable.length < 2) return undefined;
+  const kth = (templates: readonly Float32Array[], probes: readonly (Float32Array | undefined)[]) => {
+    const scores: number[] = [];
+    for (let f = 0; f < o.n; f++) {
+      const probe = probes[randomIndex(random, probes.length)];
+      let best = Number.NEGATIVE_INFINITY;
+      if (probe) for (const t of templates) best = Math.max(best, similarity(t, probe));
+      scores.push(best);
+    }
+    return scores.sort((a, b) => b - a)[o.k - 1] ?? Number.NEGATIVE_INFINITY;
+  };
+  const genuine: number[] = [];
+  for (const u of usable) for (let i = 0; i < o.genuinePerIdentity; i++) genuine.push(kth(u.templates, u.p.embeddings.slice(o.templates)));
+  const impostor = new Float64Array(o.impostorApproaches);
+  for (let i = 0; i < o.impostorApproaches; i++) {
+    const owner = usable[randomIndex(random, usable.length)] as (typeof usable)[number];
+    let visitor = usable[randomIndex(random, usable.length)] as (typeof usable)[number];
+    while (visitor === owner) visitor = usable[randomIndex(random, usable.length)] as (typeof usable)[number];
+    impostor[i] = kth(owner.templates, visitor.p.embeddings);
+  }
+  impostor.sort();
+  // the smallest threshold t with #(impostor > t) <= targetFar * N: t = the (allowed + 1)-th highest impostor score
+  const allowed = Math.floor(o.targetFar * o.impostorApproaches);
+  const threshold = impostor[impostor.length - 1 - allowed] ?? Number.POSITIVE_INFINITY;
+  const above = (scores: ArrayLike<number>) => Array.from(scores).filter((s) => s > threshold).length;
+  return {
+    threshold,
+    far: above(impostor) / o.impostorApproaches,
+    frr: 1 - above(genuine) / genuine.length,
+    targetFar: o.targetFar,
+    templates: o.templates,
+    identities: usable.length,
+    genuineApproaches: genuine.length,
+    impostorApproaches: o.impostorApproaches,
+  };
+}

@@ -10,7 +10,7 @@ import {
 import { bootstrapIntervals, type Interval, weightedEer, weightedTarAtFar } from './bootstrap.js';
 import { type ConditionRow, conditionErrors, type ScoredPair } from './conditionAnalysis.js';
 import { type CurvePoint, errorCurve, scoreHistogram } from './curves.js';
-import { type DoorRates, simulateDoor } from './doorSimulation.js';
+import { type DoorOperatingPoint, type DoorRates, doorOperatingPoint, type IdentityImages, simulateDoor } from './doorSimulation.js';
 import { Extremes, foldPairs, type ImageResult, type Similarity, scoreFold } from './foldPairs.js';
 import { concatScores, equalErrorRateOf, type FoldScores, heldOutAccuracy, heldOutAtFar, meanStd } from './kfold.js';
 import { identityOf, type LfwDataset } from './lfwDataset.js';
@@ -27,6 +27,8 @@ export interface VerificationOptions {
   readonly bootstrapReplicates: number;
   readonly doorTemplates: number;
   readonly doorImpostorApproaches: number;
+  /** The door operating point: templates per user and the door-level FAR its threshold is chosen for. */
+  readonly doorAt?: { readonly templates: number; readonly targetFar: number; readonly impostorApproaches: number };
 }
 
 export interface ErrorSummary {
@@ -78,6 +80,8 @@ export interface VerificationReport {
   /** The threshold the calibration file carries: for the target FAR over all folds' impostor pairs. */
   readonly operating: OperatingPoint & { readonly targetFar: number };
   readonly door: DoorRates & { readonly k: number; readonly n: number; readonly templates: number };
+  /** The threshold for a door-level FAR with several templates per user, and the FRR it costs (none: too few people). */
+  readonly doorAtTarget?: DoorOperatingPoint & { readonly k: number; readonly n: number };
   readonly probability: { readonly chosen: ProbabilityModel; readonly platt: ProbabilityReport; readonly temperature: ProbabilityReport };
   readonly conditions: readonly ConditionRow[];
   readonly worst: { readonly genuine: readonly WorstPair[]; readonly impostor: readonly WorstPair[] };
@@ -162,6 +166,7 @@ export function evaluateVerification(
     bootstrap: { replicates: o.bootstrapReplicates, seed: o.seed, intervals },
     operating,
     door: { ...door, k: o.k, n: o.n, templates: o.doorTemplates },
+    ...doorAtTargetOf(allImages, similarity, o),
     probability: { chosen: platt.heldOut.ece <= temperature.heldOut.ece ? platt.model : temperature.model, platt, temperature },
     conditions: conditionErrors(
       allImages.map((it) => it.conditions),
@@ -227,8 +232,8 @@ function probabilityReport(method: 'platt' | 'temperature', foldScores: readonly
   return { model: fitModel(foldScores), heldOut: reliability(held) };
 }
 
-/** Door-level rates: every identity of the data with its images in order, at the operating threshold. */
-function doorRates(allImages: readonly ImageResult[], similarity: Similarity, threshold: number, o: VerificationOptions) {
+/** Every identity of the data with its images' embeddings in order. */
+function identities(allImages: readonly ImageResult[]): IdentityImages[] {
   const byIdentity = new Map<string, (Float32Array | undefined)[]>();
   for (const it of allImages) {
     const id = identityOf(it.path);
@@ -236,18 +241,34 @@ function doorRates(allImages: readonly ImageResult[], similarity: Similarity, th
     if (list) list.push(it.embedding);
     else byIdentity.set(id, [it.embedding]);
   }
-  return simulateDoor(
-    [...byIdentity].map(([identity, embeddings]) => ({ identity, embeddings })),
-    similarity,
-    {
-      threshold,
-      k: o.k,
-      n: o.n,
-      templates: o.doorTemplates,
-      impostorApproaches: o.doorImpostorApproaches,
-      seed: o.seed,
-    },
-  );
+  return [...byIdentity].map(([identity, embeddings]) => ({ identity, embeddings }));
+}
+
+/** The door operating point for a door-level FAR, with several templates per user (when asked for and resolvable). */
+function doorAtTargetOf(allImages: readonly ImageResult[], similarity: Similarity, o: VerificationOptions) {
+  if (!o.doorAt) return {};
+  const point = doorOperatingPoint(identities(allImages), similarity, {
+    k: o.k,
+    n: o.n,
+    templates: o.doorAt.templates,
+    targetFar: o.doorAt.targetFar,
+    impostorApproaches: o.doorAt.impostorApproaches,
+    genuinePerIdentity: 20,
+    seed: o.seed,
+  });
+  return point ? { doorAtTarget: { ...point, k: o.k, n: o.n } } : {};
+}
+
+/** Door-level rates: every identity of the data with its images in order, at the operating threshold. */
+function doorRates(allImages: readonly ImageResult[], similarity: Similarity, threshold: number, o: VerificationOptions) {
+  return simulateDoor(identities(allImages), similarity, {
+    threshold,
+    k: o.k,
+    n: o.n,
+    templates: o.doorTemplates,
+    impostorApproaches: o.doorImpostorApproaches,
+    seed: o.seed,
+  });
 }
 
 /** Every scored pair of every fold with both faces found, again (recomputed rather than kept: millions of pairs). */

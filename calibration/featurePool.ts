@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { DatasetError, ModelError } from '../common/errors.js';
 import { sha256 } from '../common/hashing.js';
 import type { BackendChoice } from '../model/backend.js';
-import type { EmbedderName } from '../model/loadFaceEngine.js';
+import type { DetectorName, EmbedderName } from '../model/loadFaceEngine.js';
 import type { FeatureCache } from './featureCache.js';
 import type { FeatureRequest, FeatureWorkerData, WorkerMessage } from './featureWorker.js';
 import { type EvaluatedModel, type ImageFeatures, modelHashOf } from './imageFeatures.js';
@@ -13,6 +13,7 @@ export interface PoolOptions {
   readonly model: EvaluatedModel;
   readonly backend: BackendChoice;
   readonly embedder: EmbedderName;
+  readonly detector: DetectorName;
   /** Worker threads; default: one per core, as many as memory allows (about 400 MB each). */
   readonly workers?: number;
   readonly liveness: boolean;
@@ -45,7 +46,7 @@ export function defaultWorkers(): number {
  * that each load the networks and take one image at a time (so a slow image never holds up the others).
  */
 export async function extractFeatures(files: readonly string[], o: PoolOptions): Promise<PoolResult> {
-  const modelHash = modelHashOf(o.model, o.embedder);
+  const modelHash = modelHashOf(o.model, o.embedder, o.detector);
   const bytes = files.map((f) => {
     try {
       return readFileSync(f);
@@ -106,7 +107,7 @@ function runWorker(
   send: (w: Worker) => number | undefined,
   receive: (id: number, f: ImageFeatures) => void,
 ): Promise<void> {
-  const data: FeatureWorkerData = { model: o.model, backend: o.backend, embedder: o.embedder };
+  const data: FeatureWorkerData = { model: o.model, backend: o.backend, embedder: o.embedder, detector: o.detector };
   const worker = new Worker(new URL('./featureWorker.js', import.meta.url), { workerData: data });
   return new Promise<void>((resolve, reject) => {
     let finished = false;

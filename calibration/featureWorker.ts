@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { silentLogger } from '../common/logger.js';
 import type { BackendChoice } from '../model/backend.js';
-import { DEFAULT_ENGINE_CONFIG, type EmbedderName, loadFaceEngine } from '../model/loadFaceEngine.js';
+import { DEFAULT_ENGINE_CONFIG, type DetectorName, type EmbedderName, loadFaceEngine } from '../model/loadFaceEngine.js';
 import { type EvaluatedModel, type FeatureExtractor, faceApiExtractor, facelockExtractor } from './imageFeatures.js';
 
 /** What the pool sends a worker: one image's bytes. */
@@ -22,6 +22,7 @@ export interface FeatureWorkerData {
   readonly model: EvaluatedModel;
   readonly backend: BackendChoice;
   readonly embedder: EmbedderName;
+  readonly detector: DetectorName;
 }
 
 const port = parentPort;
@@ -34,7 +35,18 @@ try {
   extractor =
     data.model === 'facelock'
       ? facelockExtractor(
-          (await loadFaceEngine({ ...DEFAULT_ENGINE_CONFIG, backend: data.backend, embedder: data.embedder }, silentLogger)).engine,
+          (
+            await loadFaceEngine(
+              {
+                ...DEFAULT_ENGINE_CONFIG,
+                backend: data.backend,
+                embedder: data.embedder,
+                detector: data.detector,
+                threads: 1,
+              } /* one worker per core: one thread each */,
+              silentLogger,
+            )
+          ).engine,
         )
       : await faceApiExtractor(data.backend);
   post({ type: 'ready', modelHash: extractor.modelHash, description: extractor.description });

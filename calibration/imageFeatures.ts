@@ -8,7 +8,7 @@ import { cosine } from '../model/embedder/embedder.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import { decodeImage } from '../model/image/decodeImage.js';
 import type { RgbImage } from '../model/image/rgbImage.js';
-import { type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
+import { type DetectorName, type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
 import { packageDir } from '../model/packageFiles.js';
 import { measureQuality } from '../model/quality/faceQuality.js';
 import type { ImageConditions } from './conditionAnalysis.js';
@@ -96,8 +96,8 @@ function faceApiModelHashes(): Record<string, string> {
 }
 
 /** The model hash of an evaluated model, without loading it (the cache is looked up before any worker starts). */
-export function modelHashOf(model: EvaluatedModel, embedder: EmbedderName): string {
-  return hashOfHashes(model === 'facelock' ? engineModelHashes({ embedder }) : faceApiModelHashes());
+export function modelHashOf(model: EvaluatedModel, embedder: EmbedderName, detector: DetectorName = 'blazeface'): string {
+  return hashOfHashes(model === 'facelock' ? engineModelHashes({ embedder, detector }) : faceApiModelHashes());
 }
 
 /** face-api.js as shipped: its own detector, landmarks and 128-d descriptor (no pose, no liveness). */

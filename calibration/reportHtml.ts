@@ -104,6 +104,15 @@ function summaryTable(v: NonNullable<CalibrationReport['verification']>): string
         '',
       ],
       ['operating threshold (all folds)', num(v.operating.threshold), ''],
+      ...(v.doorAtTarget
+        ? [
+            [
+              `door operating point (k=${v.doorAtTarget.k} of n=${v.doorAtTarget.n}, ${v.doorAtTarget.templates} templates, door FAR ${v.doorAtTarget.targetFar})`,
+              `threshold ${num(v.doorAtTarget.threshold)}: FRR ${pct(v.doorAtTarget.frr)} over ${v.doorAtTarget.genuineApproaches} approaches, FAR ${v.doorAtTarget.far.toExponential(2)} over ${v.doorAtTarget.impostorApproaches}`,
+              `${v.doorAtTarget.identities} people with more than ${v.doorAtTarget.templates} images`,
+            ],
+          ]
+        : []),
       [
         `door (k=${v.door.k} of n=${v.door.n}, ${v.door.templates} templates)`,
         `FRR ${pct(v.door.frr)} over ${v.door.genuineApproaches} approaches, FAR ${v.door.far.toExponential(2)} over ${v.door.impostorApproaches}`,

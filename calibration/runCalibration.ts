@@ -6,7 +6,7 @@ import { sha256 } from '../common/hashing.js';
 import type { Logger } from '../common/logger.js';
 import { projectRoot } from '../common/projectRoot.js';
 import type { BackendChoice } from '../model/backend.js';
-import type { EmbedderName } from '../model/loadFaceEngine.js';
+import type { DetectorName, EmbedderName } from '../model/loadFaceEngine.js';
 import { type LivenessResult, livenessErrors, readAttackDataset } from './attackData.js';
 import type { CalibrationReport } from './calibrationReport.js';
 import { evaluateVerification } from './evaluateVerification.js';
@@ -23,6 +23,7 @@ export interface CalibrationOptions {
   readonly folds?: readonly number[];
   readonly model: EvaluatedModel;
   readonly embedder: EmbedderName;
+  readonly detector: DetectorName;
   readonly backend: BackendChoice;
   readonly workers?: number;
   readonly targetFar: number;
@@ -32,6 +33,8 @@ export interface CalibrationOptions {
   readonly liveThreshold: number;
   readonly seed: number;
   readonly bootstrap: number;
+  /** The door operating point: templates per user and the door-level FAR its threshold is chosen for. */
+  readonly doorAt?: { readonly templates: number; readonly targetFar: number };
   readonly cache?: FeatureCache;
   readonly onProgress?: (what: string, p: Progress) => void;
   readonly log: Logger;
@@ -59,7 +62,7 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
   const started = performance.now();
   const description =
     o.model === 'facelock'
-      ? `facelock ${o.embedder}`
+      ? `facelock ${o.embedder}${o.detector === 'blazeface' ? '' : ` on ${o.detector}`}`
       : 'face-api.js 1.7.15 (tinyFaceDetector + faceLandmark68Net + faceRecognitionNet, 128-d)';
   const splits: SplitManifest[] = [];
   const { extract, totals } = featureRunner(o);
@@ -76,11 +79,14 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
       folds: o.folds?.join(',') ?? 'all',
       model: o.model,
       embedder: o.model === 'facelock' ? o.embedder : null,
+      detector: o.model === 'facelock' ? o.detector : null,
       targetFar: o.targetFar,
       k: o.k,
       n: o.n,
       liveThreshold: o.liveThreshold,
       bootstrap: o.bootstrap,
+      doorTemplates: o.doorAt?.templates ?? null,
+      doorFar: o.doorAt?.targetFar ?? null,
     },
     model: { name: o.model, description, modelHash: totals.modelHash },
     ...(pairs ? { data: pairs.data } : {}),
@@ -107,6 +113,7 @@ function featureRunner(o: CalibrationOptions) {
       model: o.model,
       backend: o.backend,
       embedder: o.embedder,
+      detector: o.detector,
       liveness,
       ...(o.workers === undefined ? {} : { workers: o.workers }),
       ...(o.cache ? { cache: o.cache } : {}),
@@ -154,6 +161,7 @@ async function verifyPairs(o: CalibrationOptions, pairsDir: string, extract: Ext
     bootstrapReplicates: o.bootstrap,
     doorTemplates: 1,
     doorImpostorApproaches: 20_000,
+    ...(o.doorAt ? { doorAt: { ...o.doorAt, impostorApproaches: Math.ceil(10 / o.doorAt.targetFar) } } : {}),
   });
   const data = {
     dir,

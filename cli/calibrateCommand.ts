@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig
 import { CALIBRATION_FORMAT, type CalibrationFile } from '../device/door/calibrationFile.js';
 import { keySource, readKeyFile } from '../device/store/keyFile.js';
 import { passiveModelMeta } from '../model/liveness/passive/passiveModelFile.js';
-import { EMBEDDERS, type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
+import { DETECTORS, type DetectorName, EMBEDDERS, type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
 import { MODELS } from '../model/manifest.js';
 import { type CliContext, runCommand } from './cliContext.js';
 import { wholeNumber as positiveInt, rate } from './optionParsers.js';
@@ -23,11 +23,14 @@ interface CalibrateOptions {
   folds?: number[];
   model: EvaluatedModel;
   embedder?: EmbedderName;
+  detector?: DetectorName;
   config?: string;
   targetFar?: number;
   workers?: number;
   seed: number;
   bootstrap: number;
+  doorTemplates: number;
+  doorFar: number;
   out: string;
   write?: string;
   registry?: string;
@@ -49,6 +52,7 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
       const configFile = opts.config ?? DEFAULT_CONFIG_FILE;
       const config = loadConfigFile(configFile, { required: opts.config !== undefined });
       const embedder = opts.embedder ?? config.engine.embedder;
+      const detector = opts.detector ?? config.engine.detector;
       const paths = ctx.options.paths;
       const cache = opts.cache ? openFeatureCache(ctx) : undefined;
       const onProgress = progressPrinter(ctx);
@@ -58,6 +62,7 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
         ...(opts.folds ? { folds: opts.folds } : {}),
         model: opts.model,
         embedder,
+        detector,
         backend: ctx.options.backend === 'auto' ? config.engine.backend : ctx.options.backend,
         ...(opts.workers ? { workers: opts.workers } : {}),
         targetFar: opts.targetFar ?? config.decision.targetFar,
@@ -66,6 +71,7 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
         liveThreshold: config.liveness.minProbability ?? (await passiveModelMeta(MODELS.passiveLiveness)).threshold,
         seed: opts.seed,
         bootstrap: opts.bootstrap,
+        doorAt: { templates: opts.doorTemplates, targetFar: opts.doorFar },
         ...(cache ? { cache } : {}),
         onProgress,
         log: ctx.log,
@@ -76,7 +82,7 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
       const v = report.verification;
       if (v && opts.model === 'facelock') {
         calibrationFile = resolve(opts.write ?? join(out, 'calibration.json'));
-        const file = calibrationFileOf(report, v, embedder);
+        const file = calibrationFileOf(report, v, embedder, detector);
         writeFileSync(calibrationFile, `${JSON.stringify(file, null, 2)}\n`);
       }
       const final = { ...report, calibrationFile };
@@ -111,6 +117,7 @@ function addCalibrateOptions(command: Command): Command {
         .default('facelock'),
     )
     .addOption(new Option('--embedder <name>', "facelock embedder (default: the config's)").choices(EMBEDDERS))
+    .addOption(new Option('--detector <name>', "facelock face detector (default: the config's)").choices(DETECTORS))
     .option(
       '--config <file>',
       `daemon config for targetFar, k, n, liveness.minProbability, embedder (default ${DEFAULT_CONFIG_FILE} when it exists)`,
@@ -119,6 +126,13 @@ function addCalibrateOptions(command: Command): Command {
     .option('--workers <n>', 'worker threads computing features (default: one per core, within memory)', positiveInt('--workers'))
     .option('--seed <n>', 'seed of the bootstrap and the door simulation', positiveInt('--seed'), 1)
     .option('--bootstrap <n>', 'bootstrap replicates for the confidence intervals', positiveInt('--bootstrap'), 200)
+    .option(
+      '--door-templates <n>',
+      'templates per user for the door operating point (k of n frames, best template each)',
+      positiveInt('--door-templates'),
+      3,
+    )
+    .option('--door-far <rate>', 'door-level false accept rate (per impostor approach) to find the threshold for', rate, 1e-5)
     .option('--out <dir>', 'folder for report.html and report.json', 'facelock-calibration')
     .option('--write <file>', 'where to write the calibration file (default: <out>/calibration.json; facelock model with --pairs only)')
     .option('--registry <file>', 'experiment registry (JSON lines; default <state-dir>/experiments.jsonl)')
@@ -162,6 +176,7 @@ function calibrationFileOf(
   report: CalibrationReport,
   v: NonNullable<CalibrationReport['verification']>,
   embedder: EmbedderName,
+  detector: DetectorName,
 ): CalibrationFile {
   return {
     format: CALIBRATION_FORMAT,
@@ -170,7 +185,7 @@ function calibrationFileOf(
     targetFar: v.operating.targetFar,
     fusion: { k: v.door.k, n: v.door.n },
     probability: v.probability.chosen,
-    modelHashes: engineModelHashes({ embedder }),
+    modelHashes: engineModelHashes({ embedder, detector }),
     data: {
       dir: report.data?.dir ?? '',
       listSha256: report.data?.listSha256 ?? '',
@@ -213,6 +228,11 @@ function printSummary(
       ctx.print(
         `threshold ${v.operating.threshold.toFixed(4)} for FAR ${v.operating.targetFar}; door (k=${v.door.k} of ${v.door.n}): FRR ${pct(v.door.frr)}, FAR ${v.door.far.toExponential(2)}`,
       );
+      const d = v.doorAtTarget;
+      if (d)
+        ctx.print(
+          `door operating point (${d.templates} templates, k=${d.k} of ${d.n}): threshold ${d.threshold.toFixed(4)} for door FAR ${d.targetFar} (measured ${d.far.toExponential(2)} over ${d.impostorApproaches} impostor approaches): FRR ${pct(d.frr)} over ${d.genuineApproaches} genuine approaches of ${d.identities} people`,
+        );
     }
     if (report.liveness)
       ctx.print(

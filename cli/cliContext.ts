@@ -3,11 +3,12 @@ import { createLogger, type Logger, type LogLevel } from '../common/logger.js';
 import { openTemplateStore, type StorePaths } from '../device/store/openStore.js';
 import type { TemplateStore } from '../device/store/templateStore.js';
 import type { BackendChoice } from '../model/backend.js';
-import { DEFAULT_ENGINE_CONFIG, type LoadedEngine, loadFaceEngine } from '../model/loadFaceEngine.js';
+import { DEFAULT_ENGINE_CONFIG, type EmbedderName, type LoadedEngine, loadFaceEngine } from '../model/loadFaceEngine.js';
 
 /** Options every subcommand shares. */
 export interface GlobalOptions {
   readonly backend: BackendChoice;
+  readonly embedder: EmbedderName;
   readonly logLevel: LogLevel;
   readonly json: boolean;
   readonly paths: StorePaths;
@@ -33,7 +34,8 @@ export function createCliContext(options: GlobalOptions): CliContext {
     progress: (text) => {
       if (!options.json) process.stderr.write(`${text}\n`);
     },
-    loadEngine: () => loadFaceEngine({ ...DEFAULT_ENGINE_CONFIG, backend: options.backend }, log.child('engine')),
+    loadEngine: () =>
+      loadFaceEngine({ ...DEFAULT_ENGINE_CONFIG, backend: options.backend, embedder: options.embedder }, log.child('engine')),
   };
 }
 

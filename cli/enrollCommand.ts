@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { EnrollError, ExitCode, StoreError } from '../common/errors.js';
 import { createCamera } from '../device/camera/createCamera.js';
-import { validateName } from '../device/store/templateRecords.js';
+import { templatesFor, validateName } from '../device/store/templateRecords.js';
 import type { TemplateStore } from '../device/store/templateStore.js';
 import { type AcquireOptions, acquireTemplates } from '../enroll/acquireTemplates.js';
 import { openBackup, sealBackup } from '../enroll/backup.js';
@@ -76,7 +76,8 @@ function registerAdd(enroll: Command, withStoreAction: StoreAction): void {
         if (!existing && opts.replace) throw new EnrollError('user_unknown', `no user named "${name}" to re-enroll`);
         const { engine } = await ctx.loadEngine();
         const { templates, reports, source } = await acquireTemplates(ctx, engine, { ...opts, camera: cameraConfig(opts) });
-        const duplicate = findDuplicate(store.templates(), templates, defaultThreshold(engine.embedderName), name);
+        const current = templatesFor(store.templates(), engine.embedderName).usable;
+        const duplicate = findDuplicate(current, templates, defaultThreshold(engine.embedderName), name);
         if (duplicate) {
           throw new EnrollError(
             'enroll_rejected',
@@ -111,7 +112,7 @@ function registerList(enroll: Command, withStoreAction: StoreAction): void {
         else
           for (const u of users)
             ctx.print(
-              `${u.name}: ${u.templates} template(s); ${Object.entries(u.coverage)
+              `${u.name}: ${u.templates} template(s) (${u.embedders.join(', ')}); ${Object.entries(u.coverage)
                 .map(([b, n]) => `${b} ${n}`)
                 .join(', ')}; missing ${missingBins(u.coverage).join(', ') || 'none'}`,
             );
@@ -159,8 +160,10 @@ function registerVerify(enroll: Command, withStoreAction: StoreAction): void {
     .addHelpText('after', '\nExit status: 0 verified (camera: 3 matching live frames; photos: at least one matched), 10 not verified.')
     .action(
       withStoreAction(async (ctx, store, name: string, opts: CameraCliOptions & { images?: string; seconds: number }) => {
-        const templates = store.templates(name);
         const { engine } = await ctx.loadEngine();
+        const own = templatesFor(store.templates(name), engine.embedderName);
+        if (own.advice) throw new EnrollError('enroll_rejected', own.advice);
+        const templates = own.usable;
         const threshold = defaultThreshold(engine.embedderName);
         if (!opts.images) {
           const camera = createCamera(cameraConfig(opts), ctx.log);

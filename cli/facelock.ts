@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import type { LogLevel } from '../common/logger.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../model/backend.js';
+import { DEFAULT_ENGINE_CONFIG, EMBEDDERS, type EmbedderName } from '../model/loadFaceEngine.js';
 import { registerCalibrate } from './calibrateCommand.js';
 import { type CliContext, createCliContext } from './cliContext.js';
 import { registerCompare } from './compareCommand.js';
@@ -16,6 +17,7 @@ import { registerTrain } from './trainCommand.js';
 
 interface RootOptions {
   backend: BackendChoice;
+  embedder: EmbedderName;
   logLevel: LogLevel;
   json: boolean;
   stateDir: string;
@@ -25,6 +27,12 @@ interface RootOptions {
 const program = new Command('facelock')
   .description('face-verification door lock: watch the door (run), enroll users, calibrate the threshold, compare and inspect faces')
   .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_CHOICES).default('auto').env('FACELOCK_BACKEND'))
+  .addOption(
+    new Option('--embedder <name>', "identity network (enroll with the daemon's engine.embedder: templates of another never match)")
+      .choices(EMBEDDERS)
+      .default(DEFAULT_ENGINE_CONFIG.embedder)
+      .env('FACELOCK_EMBEDDER'),
+  )
   .addOption(
     new Option('--log-level <level>', 'log level (logs go to stderr)')
       .choices(['debug', 'info', 'warn', 'error', 'silent'])
@@ -45,7 +53,13 @@ const program = new Command('facelock')
 
 const context = (): CliContext => {
   const o = program.opts<RootOptions>();
-  return createCliContext({ backend: o.backend, logLevel: o.logLevel, json: o.json, paths: { stateDir: o.stateDir, keyFile: o.keyFile } });
+  return createCliContext({
+    backend: o.backend,
+    embedder: o.embedder,
+    logLevel: o.logLevel,
+    json: o.json,
+    paths: { stateDir: o.stateDir, keyFile: o.keyFile },
+  });
 };
 
 registerCompare(program, context);

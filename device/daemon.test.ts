@@ -89,6 +89,21 @@ describe.runIf(ready)('facelock run, end to end: decisions (real process, real p
 });
 
 describe.runIf(ready)('facelock run, end to end: faults and presentation attacks (real process, real photos, simulated lock)', () => {
+  it('never matches templates of another network: names the users to enroll again, and how, and stays shut for them', async () => {
+    const r = await runCli([
+      'run',
+      '--config',
+      config('stale', `camera: { kind: replay, source: ${join(dir, 'laura-door')}, framerate: 5 }\nengine: { embedder: dlibResnet }\n`),
+    ]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /cannot be recognised: laura: enrolled with faceplugin, but the engine runs dlibResnet.*facelock enroll add NAME --replace/,
+    );
+    expect(r.stdout).toMatch(/nobody the door can recognise is enrolled/);
+    expect(r.stdout).not.toMatch(/outcome=unlock/);
+    expect(transitions('stale').every((x) => x.state === 'locked')).toBe(true);
+  });
+
   it('exits with a clear message and the door locked on a bad config, a foreign calibration, missing model files, a missing camera', async () => {
     const bad = await runCli(['run', '--config', config('bad', 'decision: { k: 9, n: 4 }\nmotion: { width: 5 }\n')]);
     expect(bad.code).toBe(3);
@@ -98,8 +113,8 @@ describe.runIf(ready)('facelock run, end to end: faults and presentation attacks
     writeFileSync(
       cal,
       JSON.stringify({
-        embedder: 'dlibResnet',
-        threshold: 0.9,
+        embedder: 'faceplugin',
+        threshold: 0.5,
         modelHashes: { '@vladmandic/human@3.3.6/models/blazeface.bin': 'f'.repeat(64) },
       }),
     );

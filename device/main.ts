@@ -22,6 +22,7 @@ import { DoorStatus } from './status/doorStatus.js';
 import { startStatusServer } from './status/statusServer.js';
 import { FaultSink } from './store/faultSink.js';
 import { openTemplateStore } from './store/openStore.js';
+import { templatesFor } from './store/templateRecords.js';
 import type { TemplateStore } from './store/templateStore.js';
 import { createNotifier, type Notifier } from './systemd/sdNotify.js';
 
@@ -115,10 +116,12 @@ async function watchDoor(d: Daemon): Promise<number> {
   const { config, log, opened } = d;
   const store = openTemplateStore({ stateDir: config.stateDir, keyFile: config.keyFile });
   opened.store = store;
-  const templates = store.templates().map((t) => ({ userId: t.userId, userName: t.userName, embedding: t.embedding }));
-  const users = new Set(templates.map((t) => t.userId)).size;
-  if (templates.length === 0) log.warn('nobody is enrolled: the door will not open (facelock enroll add NAME)');
   const { engine, calibration, liveness } = await loadDoorModels(config, log);
+  const enrolled = templatesFor(store.templates(), engine.embedderName);
+  if (enrolled.advice) log.warn(`these users cannot be recognised: ${enrolled.advice}`, { users: enrolled.stale.length });
+  const templates = enrolled.usable.map((t) => ({ userId: t.userId, userName: t.userName, embedding: t.embedding }));
+  const users = new Set(templates.map((t) => t.userId)).size;
+  if (templates.length === 0) log.warn('nobody the door can recognise is enrolled: it will not open (facelock enroll add NAME)');
   const audit = store.auditLog({ retainFrames: config.retention.frames });
   d.faults.attach(
     (e) => audit.event(e),
@@ -182,7 +185,9 @@ async function loadDoorModels(config: Readonly<FacelockConfig>, log: Logger) {
   const { engine } = await loadFaceEngine(
     {
       backend: config.engine.backend,
+      detector: config.engine.detector,
       embedder: config.engine.embedder,
+      ...(config.engine.threads === undefined ? {} : { threads: config.engine.threads }),
       minDetectionScore: config.engine.minDetectionScore,
       minMeshScore: 0.5,
       maxFaces: 4,

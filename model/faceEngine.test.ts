@@ -62,8 +62,9 @@ describe.runIf(lfw)('face engine on lfw-dev', () => {
       expect(face?.embedding, name).toBeDefined();
       const sim = cosine(o, face?.embedding as Float32Array);
       console.log(`${name}: cosine to the original ${sim.toFixed(4)} (another person: ${impostor.toFixed(4)})`);
-      expect(sim, name).toBeGreaterThan(0.97);
-      expect(sim, name).toBeGreaterThan(impostor + 0.05);
+      // faceplugin's scale: another person near 0 (FAR 1e-5 at 0.49), a copy of the same photo close to 1
+      expect(sim, name).toBeGreaterThan(0.95);
+      expect(sim, name).toBeGreaterThan(impostor + 0.5);
     }
   });
 
@@ -109,7 +110,8 @@ describe.runIf(orl && yale)('face detection on ORL and Yale', () => {
       const face = await largestFace(engine, f);
       if (!face) missed.push(f);
       else {
-        expect(face.embedding?.length).toBe(128);
+        expect(face.embedding?.length).toBe(engine.embeddingSize);
+        expect(engine.embeddingSize).toBe(512);
         expect(face.landmarks).toHaveLength(468);
         expect(face.eyes.left).toBeGreaterThan(0.1);
       }

@@ -1,4 +1,4 @@
-import type { BlazefaceDetector } from './detector/blazeface.js';
+import type { FaceDetector } from './detector/blazeface.js';
 import type { Embedder, FaceGeometry } from './embedder/embedder.js';
 import { humanFaceCrop } from './embedder/humanFaceCrop.js';
 import { eyeOpenness, headPose } from './facePose.js';
@@ -11,7 +11,7 @@ import type { PassiveLivenessModel } from './liveness/passive/passiveModelFile.j
 import type { ShippedLivenessNet } from './liveness/shippedLiveness.js';
 
 export interface FaceEngineParts {
-  readonly detector: BlazefaceDetector;
+  readonly detector: FaceDetector;
   readonly landmarker: FacemeshLandmarker;
   readonly embedder: Embedder;
   readonly antispoof: ShippedLivenessNet;

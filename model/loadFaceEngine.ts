@@ -1,22 +1,38 @@
 import type { Logger } from '../common/logger.js';
 import { type BackendChoice, selectBackend } from './backend.js';
-import { BlazefaceDetector } from './detector/blazeface.js';
+import { BlazefaceDetector, type FaceDetector } from './detector/blazeface.js';
+import { FrDetector } from './detector/frDetect.js';
 import { createFaceRecognitionNet, DlibResnetEmbedder } from './embedder/dlibResnet.js';
 import type { Embedder } from './embedder/embedder.js';
+import { FacepluginEmbedder } from './embedder/faceplugin.js';
 import { FaceresEmbedder } from './embedder/faceres.js';
 import { FaceEngine } from './faceEngine.js';
 import { FacemeshLandmarker } from './landmarks/facemesh.js';
 import { loadPassiveModel } from './liveness/passive/passiveModelFile.js';
 import { ShippedLivenessNet } from './liveness/shippedLiveness.js';
 import { MODELS, type ModelName } from './manifest.js';
-import { loadVerifiedGraphModel, loadVerifiedWeights } from './verifiedModelLoader.js';
+import type { NetworkSession } from './runtime/networkSession.js';
+import { loadOnnxSession } from './runtime/onnxRuntime.js';
+import { tfjsGraphSession } from './runtime/tfjsSession.js';
+import { loadVerifiedGraphModel, loadVerifiedWeights, readVerifiedModelFile } from './verifiedModelLoader.js';
 
 /** The identity embedders the engine can run (the config's `engine.embedder`). */
-export const EMBEDDERS = ['dlibResnet', 'faceres'] as const;
+export const EMBEDDERS = ['faceplugin', 'dlibResnet', 'faceres'] as const;
 export type EmbedderName = (typeof EMBEDDERS)[number];
+
+/** The face detectors: Human's BlazeFace (tfjs), or faceplugin's fr_detect with its 68-point net (ONNX Runtime). */
+export const DETECTORS = ['blazeface', 'frDetect'] as const;
+export type DetectorName = (typeof DETECTORS)[number];
+
+/**
+ * fr_detect's square box -> BlazeFace's box of the same face, in units of its side: medians over 400 lfw-dev images
+ * both found (`node dist/scripts/bench/fitDetectorBoxes.js 400`: 10-90% of the scale 0.73-0.90, of the shift 0.05-0.13).
+ */
+export const FR_TO_BLAZEFACE_BOX = { dx: 0, dy: 0.094, scale: 0.797 } as const;
 
 export interface EngineConfig {
   readonly backend: BackendChoice;
+  readonly detector: DetectorName;
   readonly embedder: EmbedderName;
   /** Detector score threshold (0-1). */
   readonly minDetectionScore: number;
@@ -24,11 +40,14 @@ export interface EngineConfig {
   readonly maxFaces: number;
   /** Folder holding every model file instead of their packages (used to test the integrity check). */
   readonly modelDir?: string;
+  /** Intra-op threads of each ONNX Runtime session (default: one per core). */
+  readonly threads?: number;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   backend: 'auto',
-  embedder: 'dlibResnet',
+  detector: 'blazeface',
+  embedder: 'faceplugin',
   minDetectionScore: 0.5,
   minMeshScore: 0.5,
   maxFaces: 10,
@@ -40,12 +59,15 @@ export interface LoadedEngine {
 }
 
 /** The model files an engine with this config loads. */
-export function engineModels(config: Pick<EngineConfig, 'embedder'>): ModelName[] {
-  return ['blazeface', 'facemesh', config.embedder, 'antispoof', 'liveness', 'passiveLiveness'];
+export function engineModels(config: Pick<EngineConfig, 'embedder'> & Partial<Pick<EngineConfig, 'detector'>>): ModelName[] {
+  const detector: ModelName[] = config.detector === 'frDetect' ? ['frDetect', 'frLandmark'] : ['blazeface'];
+  return [...detector, 'facemesh', config.embedder, 'antispoof', 'liveness', 'passiveLiveness'];
 }
 
 /** The sha256 of every model file of an engine with this config, by `package@version/path` (from the manifest). */
-export function engineModelHashes(config: Pick<EngineConfig, 'embedder'>): Record<string, string> {
+export function engineModelHashes(
+  config: Pick<EngineConfig, 'embedder'> & Partial<Pick<EngineConfig, 'detector'>>,
+): Record<string, string> {
   const hashes: Record<string, string> = {};
   for (const name of engineModels(config)) {
     const entry = MODELS[name];
@@ -59,40 +81,80 @@ export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise
   const started = performance.now();
   const backend = await selectBackend(config.backend, log);
   const graphs = [
-    'blazeface',
+    ...(config.detector === 'frDetect' ? [] : ['blazeface' as const]),
     'facemesh',
     'antispoof',
     'liveness',
     ...(config.embedder === 'faceres' ? ['faceres' as const] : []),
   ] as const;
   const loaded = await Promise.all(graphs.map((name) => loadVerifiedGraphModel(MODELS[name], config.modelDir)));
-  const model = (name: ModelName) => {
+  const runtimes: Record<string, string> = {};
+  const session = (name: ModelName): NetworkSession => {
     const found = loaded.find((l) => l.entry.name === name);
     if (!found) throw new Error(`model ${name} was not loaded`);
-    return found.model;
+    const s = tfjsGraphSession(name, found.model);
+    runtimes[name] = `${s.runtime} ${backend}`;
+    return s;
   };
-  let embedder: Embedder;
-  if (config.embedder === 'faceres') {
-    embedder = new FaceresEmbedder(model('faceres'));
-  } else {
-    const { weights } = await loadVerifiedWeights(MODELS.dlibResnet, config.modelDir);
-    const net = createFaceRecognitionNet();
-    net.loadFromWeightMap(weights);
-    embedder = new DlibResnetEmbedder(net);
-  }
+  const embedder = await loadEmbedder(config, session);
+  runtimes[embedder.name] = embedder.runtime === 'tfjs' ? `tfjs ${backend}` : embedder.runtime;
+  runtimes.passiveLiveness = `tfjs ${backend}`;
   const hashes = engineModelHashes(config);
   const engine = new FaceEngine(
     {
-      detector: new BlazefaceDetector(model('blazeface'), { minScore: config.minDetectionScore, maxFaces: config.maxFaces, maxIou: 0.3 }),
-      landmarker: new FacemeshLandmarker(model('facemesh')),
+      detector: await loadDetector(config, session, runtimes),
+      landmarker: new FacemeshLandmarker(session('facemesh')),
       embedder,
-      antispoof: new ShippedLivenessNet('antispoof', model('antispoof'), 128),
-      liveness: new ShippedLivenessNet('liveness', model('liveness'), 32),
+      antispoof: new ShippedLivenessNet('antispoof', session('antispoof'), 128),
+      liveness: new ShippedLivenessNet('liveness', session('liveness'), 32),
       passive: await loadPassiveModel(MODELS.passiveLiveness, config.modelDir),
     },
     { backend, modelHashes: hashes, minMeshScore: config.minMeshScore },
   );
   const loadMs = performance.now() - started;
-  log.info('face engine loaded', { backend, embedder: embedder.name, ms: Math.round(loadMs) });
+  log.info('face engine loaded', {
+    backend,
+    embedder: embedder.name,
+    runtimes: Object.entries(runtimes)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' '),
+    ms: Math.round(loadMs),
+  });
   return { engine, loadMs };
+}
+
+/** The configured identity network, on ONNX Runtime where it is an ONNX file, else on tfjs. */
+async function loadEmbedder(config: EngineConfig, graph: (name: ModelName) => NetworkSession): Promise<Embedder & { runtime: string }> {
+  if (config.embedder === 'faceplugin') {
+    const bytes = await readVerifiedModelFile(MODELS.faceplugin, config.modelDir);
+    const s = await loadOnnxSession('faceplugin', bytes, {
+      spin: true,
+      ...(config.threads === undefined ? {} : { threads: config.threads }),
+    });
+    return Object.assign(new FacepluginEmbedder(s), { runtime: s.runtime });
+  }
+  if (config.embedder === 'faceres') return Object.assign(new FaceresEmbedder(graph('faceres')), { runtime: 'tfjs' });
+  const { weights } = await loadVerifiedWeights(MODELS.dlibResnet, config.modelDir);
+  const net = createFaceRecognitionNet();
+  net.loadFromWeightMap(weights);
+  return Object.assign(new DlibResnetEmbedder(net), { runtime: 'tfjs' });
+}
+
+/** The configured face detector: BlazeFace on tfjs, or fr_detect and fr_landmark on ONNX Runtime. */
+async function loadDetector(
+  config: EngineConfig,
+  graph: (name: ModelName) => NetworkSession,
+  runtimes: Record<string, string>,
+): Promise<FaceDetector> {
+  const options = { minScore: config.minDetectionScore, maxFaces: config.maxFaces, maxIou: 0.3 };
+  if (config.detector !== 'frDetect') return new BlazefaceDetector(graph('blazeface'), options);
+  // small nets: one thread runs them faster than two (2.7 vs 6.9 ms for fr_detect here) and leaves a core free
+  const [detect, landmark] = await Promise.all(
+    (['frDetect', 'frLandmark'] as const).map(async (name) =>
+      loadOnnxSession(name, await readVerifiedModelFile(MODELS[name], config.modelDir), { threads: 1, optimization: 'all' }),
+    ),
+  );
+  runtimes.frDetect = 'onnxruntime';
+  runtimes.frLandmark = 'onnxruntime';
+  return new FrDetector(detect as NetworkSession, landmark as NetworkSession, options, FR_TO_BLAZEFACE_BOX);
 }

@@ -1,3 +1,5 @@
+import modelPackages from './modelPackages.json' with { type: 'json' };
+
 /**
  * Every model file facelock loads: where it comes from (npm package and version), its sha256, its input and what
  * its output means. A file whose bytes differ from this manifest is refused at load.
@@ -11,17 +13,36 @@ export interface ModelEntry {
   readonly name: ModelName;
   readonly package: string;
   readonly version: string;
-  /** `graph`: a tfjs graph model (model.json + shards); `weights`: a weights manifest for a network defined in code. */
-  readonly format: 'graph' | 'weights';
+  /**
+   * `graph`: a tfjs graph model (model.json + shards); `weights`: a weights manifest for a network defined in code;
+   * `onnx`: one ONNX file, run on ONNX Runtime.
+   */
+  readonly format: 'graph' | 'weights' | 'onnx';
   /** The graph's model.json first, then its weight shards. */
   readonly files: readonly ModelFile[];
   readonly input: string;
   readonly output: string;
 }
 
-export type ModelName = 'blazeface' | 'facemesh' | 'faceres' | 'dlibResnet' | 'antispoof' | 'liveness' | 'passiveLiveness';
+export type ModelName =
+  | 'blazeface'
+  | 'facemesh'
+  | 'faceres'
+  | 'dlibResnet'
+  | 'faceplugin'
+  | 'frDetect'
+  | 'frLandmark'
+  | 'frLiveness'
+  | 'antispoof'
+  | 'liveness'
+  | 'passiveLiveness';
 
 const human = { package: '@vladmandic/human', version: '3.3.6', format: 'graph' } as const;
+
+/** A model-only npm package: its files come from its tarball (scripts/fetch-model-packages.mjs), never installed. */
+const FACEPLUGIN = 'faceplugin-face-recognition-js';
+const faceplugin = { package: FACEPLUGIN, version: modelPackages[FACEPLUGIN].version, format: 'onnx' } as const;
+const fp = (path: keyof (typeof modelPackages)[typeof FACEPLUGIN]['files']) => [{ path, sha256: modelPackages[FACEPLUGIN].files[path] }];
 
 export const MODELS: Readonly<Record<ModelName, ModelEntry>> = {
   blazeface: {
@@ -68,6 +89,34 @@ export const MODELS: Readonly<Record<ModelName, ModelEntry>> = {
     ],
     input: '1x150x150x3 RGB face crop (face-api alignment), minus mean RGB (122.782, 117.001, 104.298), divided by 255',
     output: '128-d identity descriptor of the dlib ResNet-34 face-recognition net (L2-normalised by facelock)',
+  },
+  faceplugin: {
+    name: 'faceplugin',
+    ...faceplugin,
+    files: fp('model/fr_feature.onnx'),
+    input: '1x3x112x112 RGB (x - 127) / 128, the face warped by a 5-point similarity onto the ArcFace 112x112 template',
+    output: '512-d identity embedding of a MobileFaceNet (L2-normalised by facelock, compared by cosine)',
+  },
+  frDetect: {
+    name: 'frDetect',
+    ...faceplugin,
+    files: fp('model/fr_detect.onnx'),
+    input: '1x3x240x320 RGB (x - 127) / 128, the whole image resized (aspect not kept)',
+    output: 'scores 1x4420x2 (background, face) and boxes 1x4420x4 (x1, y1, x2, y2 in [0, 1], already decoded)',
+  },
+  frLandmark: {
+    name: 'frLandmark',
+    ...faceplugin,
+    files: fp('model/fr_landmark.onnx'),
+    input: '1x1x64x64 grey (0.114 R + 0.587 G + 0.299 B) / 256 of the detector box',
+    output: '68 points (x, y) in [0, 1] of the box',
+  },
+  frLiveness: {
+    name: 'frLiveness',
+    ...faceplugin,
+    files: fp('model/fr_liveness.onnx'),
+    input: '1x3x128x128 RGB 0-255 of a square of 2.7x the face box, clamped to the image',
+    output: '3 logits; softmax[0] is the probability of a live face',
   },
   antispoof: {
     name: 'antispoof',

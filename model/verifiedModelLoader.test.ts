@@ -7,12 +7,12 @@ import { silentLogger } from '../common/logger.js';
 import { DEFAULT_ENGINE_CONFIG, engineModels, loadFaceEngine } from './loadFaceEngine.js';
 import { MODELS } from './manifest.js';
 import { packageDir } from './packageFiles.js';
-import { loadVerifiedGraphModel, loadVerifiedWeights } from './verifiedModelLoader.js';
+import { loadVerifiedGraphModel, loadVerifiedWeights, readVerifiedModelFile } from './verifiedModelLoader.js';
 
-/** A copy of every model file of the default engine, laid out as in their packages. */
+/** A copy of every model file of the default engine and of the dlib net, laid out as in their packages. */
 function copyModels(): string {
   const dir = mkdtempSync(join(tmpdir(), 'facelock-models-'));
-  for (const name of engineModels(DEFAULT_ENGINE_CONFIG)) {
+  for (const name of [...engineModels(DEFAULT_ENGINE_CONFIG), 'dlibResnet' as const]) {
     const entry = MODELS[name];
     for (const f of entry.files) {
       mkdirSync(dirname(join(dir, f.path)), { recursive: true });
@@ -64,6 +64,16 @@ describe('model integrity check', () => {
     expect(err.code).toBe('model_integrity');
     expect(err.message).toContain(bin);
     expect(err.message).toContain('(1024 bytes)');
+  });
+
+  it('refuses a truncated ONNX file of the default embedder, naming the file, before ONNX Runtime sees it', async () => {
+    const onnx = join(dir, 'model/fr_feature.onnx');
+    truncateSync(onnx, 4096);
+    const err = await failure(readVerifiedModelFile(MODELS.faceplugin, dir));
+    expect(err.code).toBe('model_integrity');
+    expect(err.message).toContain(onnx);
+    expect(err.message).toContain('(4096 bytes)');
+    await failure(loadFaceEngine({ ...DEFAULT_ENGINE_CONFIG, modelDir: dir }, silentLogger));
   });
 
   it('says which file is missing and how to restore it', async () => {

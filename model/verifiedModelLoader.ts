@@ -51,6 +51,13 @@ async function readVerified(dir: string, file: { path: string; sha256: string },
   return bytes;
 }
 
+/** The bytes of a one-file model (ONNX), after its sha256 check: what a runtime session is created from. */
+export async function readVerifiedModelFile(entry: ModelEntry, dirOverride?: string): Promise<Buffer> {
+  const [file, ...more] = entry.files;
+  if (!file || more.length > 0) throw new ModelError('model_missing', `manifest entry ${entry.name} must list exactly one file`);
+  return readVerified(dirOverride ?? packageDir(entry.package, entry.version), file, entry.name);
+}
+
 /** A manifest entry's JSON file alone (its metadata), verified like every model file. */
 export async function readVerifiedJson(entry: ModelEntry, dirOverride?: string): Promise<unknown> {
   const [jsonFile] = entry.files;

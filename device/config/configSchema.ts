@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BACKEND_CHOICES } from '../../model/backend.js';
-import { DEFAULT_ENGINE_CONFIG, EMBEDDERS } from '../../model/loadFaceEngine.js';
+import { DEFAULT_ENGINE_CONFIG, DETECTORS, EMBEDDERS } from '../../model/loadFaceEngine.js';
 
 /** Days of a schedule rule, as the config names them (index = Date.getDay()). */
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -47,7 +47,10 @@ export const configSchema = z.strictObject({
   engine: z
     .strictObject({
       backend: z.enum(BACKEND_CHOICES).default(DEFAULT_ENGINE_CONFIG.backend),
+      detector: z.enum(DETECTORS).default(DEFAULT_ENGINE_CONFIG.detector),
       embedder: z.enum(EMBEDDERS).default(DEFAULT_ENGINE_CONFIG.embedder),
+      /** Intra-op threads of each ONNX Runtime session (default: one per core). */
+      threads: int(1, 64).optional(),
       minDetectionScore: z.number().gt(0).lt(1).default(DEFAULT_ENGINE_CONFIG.minDetectionScore),
       /** A folder holding every model file (laid out as in their npm packages) instead of node_modules. */
       modelDir: z.string().min(1).optional(),

@@ -90,10 +90,14 @@ describe('coverage', () => {
       row(1, { yaw: 20, pitch: 6, poseBin: 'right', outcome: 'reject', reason: 'no_match', label: 'genuine' }),
       row(1, { luminance: 30, localHour: 17, outcome: 'reject', reason: 'too_dark', userId: null, userName: null }),
     ];
-    const r = buildCoverage(rows, [{ id: 1, name: 'ann', createdAt: '', templates: 3, coverage: { frontal: 2, left: 1 } }], {
-      days: 30,
-      minTemplates: 1,
-    });
+    const r = buildCoverage(
+      rows,
+      [{ id: 1, name: 'ann', createdAt: '', templates: 3, coverage: { frontal: 2, left: 1 }, embedders: ['faceplugin'] }],
+      {
+        days: 30,
+        minTemplates: 1,
+      },
+    );
     const yawCol = r.yawPitch.columns.indexOf('15..30');
     const pitchRow = r.yawPitch.rows.indexOf('4..16');
     expect(r.yawPitch.counts[pitchRow]?.[yawCol]).toBe(2);

@@ -26,6 +26,8 @@ export interface UserSummary {
   readonly templates: number;
   /** Templates per pose bin. */
   readonly coverage: Readonly<Record<string, number>>;
+  /** The identity networks the user's templates were made with (templates match only embeddings of the same one). */
+  readonly embedders: readonly string[];
 }
 
 export interface StoredTemplate {
@@ -50,4 +52,23 @@ export function validateName(name: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   if (/[\u0000-\u001f\u007f]/.test(name)) throw new EnrollError('user_invalid', 'the user name contains control characters');
   return name;
+}
+
+/**
+ * The templates an engine can match (made with its embedder), and the users left with none of them: they must be
+ * enrolled again, with the message that says how.
+ */
+export function templatesFor<T extends { readonly userName: string; readonly embedder: string }>(
+  templates: readonly T[],
+  embedder: string,
+): { readonly usable: T[]; readonly stale: string[]; readonly advice: string | undefined } {
+  const usable = templates.filter((t) => t.embedder === embedder);
+  const current = new Set(usable.map((t) => t.userName));
+  const stale = [...new Set(templates.filter((t) => !current.has(t.userName)).map((t) => t.userName))].sort();
+  const others = [...new Set(templates.filter((t) => t.embedder !== embedder).map((t) => t.embedder))].sort();
+  const advice =
+    stale.length === 0
+      ? undefined
+      : `${stale.join(', ')}: enrolled with ${others.join(', ')}, but the engine runs ${embedder}; templates of another network are never matched. Enroll again: facelock enroll add NAME --replace (in front of the camera, or --images DIR)`;
+  return { usable, stale, advice };
 }

@@ -145,12 +145,16 @@ export class TemplateStore {
       templates: number;
     }[];
     const count = (this.db.prepare('SELECT count(*) AS n FROM templates WHERE user_id = ?').get(userId) as { n: number }).n;
+    const embedders = this.db.prepare('SELECT DISTINCT embedder FROM templates WHERE user_id = ? ORDER BY embedder').all(userId) as {
+      embedder: string;
+    }[];
     return {
       id: u.id,
       name: u.name,
       createdAt: u.created_at,
       templates: count,
       coverage: Object.fromEntries(bins.map((b) => [b.bin, b.templates])),
+      embedders: embedders.map((e) => e.embedder),
     };
   }
 

@@ -1,15 +1,20 @@
-import type { GraphModel } from '@tensorflow/tfjs-converter';
-import * as tf from '@tensorflow/tfjs-core';
 import type { Box, Point } from '../geometry.js';
 import { nonMaxSuppression } from '../geometry.js';
 import type { RgbImage } from '../image/rgbImage.js';
 import { warpAffine } from '../image/warpAffine.js';
+import { type NamedTensor, type NetworkSession, onlyInput } from '../runtime/networkSession.js';
 
 /** A face found by the detector, in image pixels. Keypoints: right eye, left eye, nose, mouth, right ear, left ear. */
 export interface Detection {
   readonly box: Box;
   readonly score: number;
   readonly keypoints: readonly Point[];
+}
+
+/** A face detector: faces of an image with their box, score and six keypoints, best first. */
+export interface FaceDetector {
+  readonly name: string;
+  detect(image: RgbImage): Promise<Detection[]>;
 }
 
 export interface DetectorOptions {
@@ -76,24 +81,34 @@ export function decodeBlazeface(
  * Human's blazeface graph (a PINTO conversion) returns four tensors: scores and regressors of the 16x16 grid (512
  * anchors) and of the 8x8 grid (384 anchors). They are joined to the classic 896x17 layout, 512 anchors first.
  */
-function joinOutputs(outputs: tf.Tensor[]): tf.Tensor {
-  if (outputs.length === 1 && outputs[0]) return outputs[0];
-  const bySize = [...outputs].sort((a, b) => a.size - b.size);
+export function joinOutputs(outputs: readonly NamedTensor[]): Float32Array {
+  const only = outputs[0];
+  if (outputs.length === 1 && only) return only.data;
+  const bySize = [...outputs].sort((a, b) => a.data.length - b.data.length);
   const [s384, s512, r384, r512] = bySize;
-  if (outputs.length !== 4 || !s384 || !s512 || !r384 || !r512 || r512.size !== 512 * 16 || r384.size !== 384 * 16) {
-    throw new Error(`blazeface returned ${outputs.map((o) => o.shape.join('x')).join(', ')}, expected its 4 PINTO outputs`);
+  if (outputs.length !== 4 || !s384 || !s512 || !r384 || !r512 || r512.data.length !== 512 * 16 || r384.data.length !== 384 * 16) {
+    throw new Error(`blazeface returned ${outputs.map((o) => o.dims.join('x')).join(', ')}, expected its 4 PINTO outputs`);
   }
-  return tf.concat([tf.concat([s512, r512], 2), tf.concat([s384, r384], 2)], 1);
+  const joined = new Float32Array(896 * 17);
+  const put = (scores: Float32Array, regressors: Float32Array, count: number, first: number) => {
+    for (let i = 0; i < count; i++) {
+      joined[(first + i) * 17] = scores[i] ?? 0;
+      joined.set(regressors.subarray(i * 16, i * 16 + 16), (first + i) * 17 + 1);
+    }
+  };
+  put(s512.data, r512.data, 512, 0);
+  put(s384.data, r384.data, 384, 512);
+  return joined;
 }
 
 /** BlazeFace on a letterboxed (aspect-preserving, black-padded) 256x256 copy of the image. */
-export class BlazefaceDetector {
+export class BlazefaceDetector implements FaceDetector {
   readonly name = 'blazeface';
   private readonly anchors = blazefaceAnchors();
   private readonly input = new Float32Array(INPUT * INPUT * 3);
 
   constructor(
-    private readonly model: GraphModel,
+    private readonly session: NetworkSession,
     private readonly options: DetectorOptions,
   ) {}
 
@@ -103,13 +118,7 @@ export class BlazefaceDetector {
     const padY = (INPUT - image.height * scale) / 2;
     // output pixel -> source pixel
     warpAffine(image, [1 / scale, 0, -padX / scale, 0, 1 / scale, -padY / scale], INPUT, INPUT, 1 / 127.5, -1, this.input);
-    const raw = tf.tidy(() => {
-      const x = tf.tensor4d(this.input, [1, INPUT, INPUT, 3]);
-      const out = this.model.execute(x);
-      return tf.reshape(joinOutputs(Array.isArray(out) ? out : [out]), [-1]);
-    });
-    const data = (await raw.data()) as Float32Array;
-    raw.dispose();
-    return decodeBlazeface(data, this.anchors, { scale, padX, padY }, this.options);
+    const out = await this.session.run({ [onlyInput(this.session)]: { data: this.input, dims: [1, INPUT, INPUT, 3] } });
+    return decodeBlazeface(joinOutputs(Object.values(out)), this.anchors, { scale, padX, padY }, this.options);
   }
 }

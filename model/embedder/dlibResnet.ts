@@ -4,7 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Point3 } from '../geometry.js';
 import type { RgbImage } from '../image/rgbImage.js';
 import { type Affine, squareCropMap, warpAffine } from '../image/warpAffine.js';
+import { MESH_EYE_IMAGE_LEFT, MESH_EYE_IMAGE_RIGHT, meshCentre } from '../meshPoints.js';
 import { packageDir } from '../packageFiles.js';
+import { type NetworkSession, output } from '../runtime/networkSession.js';
+import { tfjsCodeSession } from '../runtime/tfjsSession.js';
 import { type Embedder, type FaceGeometry, l2normalize } from './embedder.js';
 
 const INPUT = 150;
@@ -25,20 +28,8 @@ export function createFaceRecognitionNet(): FaceRecognitionNet {
   return new api.FaceRecognitionNet();
 }
 
-/** FaceMesh points standing for face-api's 68-point eyes (6 lid points each) and mouth (20 lip points). */
-const EYE_IMAGE_LEFT = [33, 160, 158, 133, 153, 144] as const;
-const EYE_IMAGE_RIGHT = [362, 385, 387, 263, 373, 380] as const;
+/** FaceMesh points standing for face-api's 68-point mouth (20 lip points); its eyes are the mesh's 6 lid points each. */
 const MOUTH = [61, 40, 37, 0, 267, 270, 291, 321, 314, 17, 84, 91, 78, 81, 13, 311, 308, 402, 14, 178] as const;
-
-function centre(mesh: readonly Point3[], idx: readonly number[]): [number, number] {
-  let x = 0;
-  let y = 0;
-  for (const i of idx) {
-    x += mesh[i]?.[0] ?? 0;
-    y += mesh[i]?.[1] ?? 0;
-  }
-  return [x / idx.length, y / idx.length];
-}
 
 /**
  * face-api's crop for this net (FaceLandmarks.alignDlib): a square of side mean(eye-to-mouth distance) / 0.45,
@@ -46,9 +37,9 @@ function centre(mesh: readonly Point3[], idx: readonly number[]): [number, numbe
  * facelock also levels the eyes, so a tilted head or camera gives the same crop.
  */
 export function dlibCropMap(mesh: readonly Point3[], size = INPUT): Affine {
-  const el = centre(mesh, EYE_IMAGE_LEFT);
-  const er = centre(mesh, EYE_IMAGE_RIGHT);
-  const mouth = centre(mesh, MOUTH);
+  const el = meshCentre(mesh, MESH_EYE_IMAGE_LEFT);
+  const er = meshCentre(mesh, MESH_EYE_IMAGE_RIGHT);
+  const mouth = meshCentre(mesh, MOUTH);
   const eyeToMouth = (Math.hypot(mouth[0] - el[0], mouth[1] - el[1]) + Math.hypot(mouth[0] - er[0], mouth[1] - er[1])) / 2;
   const side = eyeToMouth / 0.45;
   const ref = [(el[0] + er[0] + mouth[0]) / 3, (el[1] + er[1] + mouth[1]) / 3] as const;
@@ -69,8 +60,22 @@ export class DlibResnetEmbedder implements Embedder {
   readonly inputSize = INPUT;
   readonly dimensions = 128;
   private readonly input = new Float32Array(INPUT * INPUT * 3);
+  /** face-api's net behind the runtime port: a network defined in code, on tfjs. */
+  private readonly session: NetworkSession;
 
-  constructor(private readonly net: FaceRecognitionNet) {}
+  constructor(net: FaceRecognitionNet) {
+    this.session = tfjsCodeSession(
+      'dlibResnet',
+      { inputs: ['crop'], outputs: ['descriptor'] },
+      async ({ crop }) => {
+        const out = await net.computeFaceDescriptor(crop as tf.Tensor3D);
+        const descriptor = Array.isArray(out) ? out[0] : out;
+        if (!descriptor || descriptor.length !== this.dimensions) throw new Error('face-api returned no 128-d descriptor');
+        return { descriptor: tf.tensor1d(descriptor) };
+      },
+      () => net.dispose(),
+    );
+  }
 
   cropMap(face: FaceGeometry): Affine {
     return dlibCropMap(face.landmarks);
@@ -78,14 +83,7 @@ export class DlibResnetEmbedder implements Embedder {
 
   async embed(image: RgbImage, face: FaceGeometry): Promise<Float32Array> {
     warpAffine(image, this.cropMap(face), INPUT, INPUT, 1, 0, this.input);
-    const x = tf.tensor3d(this.input, [INPUT, INPUT, 3]);
-    try {
-      const out = await this.net.computeFaceDescriptor(x);
-      const descriptor = Array.isArray(out) ? out[0] : out;
-      if (!descriptor || descriptor.length !== this.dimensions) throw new Error('face-api returned no 128-d descriptor');
-      return l2normalize(Float32Array.from(descriptor));
-    } finally {
-      x.dispose();
-    }
+    const out = await this.session.run({ crop: { data: this.input, dims: [INPUT, INPUT, 3] } });
+    return l2normalize(Float32Array.from(output(out, 'descriptor', this.session.name).data));
   }
 }

@@ -1,7 +1,6 @@
-import type { GraphModel } from '@tensorflow/tfjs-converter';
-import * as tf from '@tensorflow/tfjs-core';
 import type { RgbImage } from '../image/rgbImage.js';
 import { type Affine, squareCropMap, warpAffine } from '../image/warpAffine.js';
+import { type NetworkSession, onlyInput, output } from '../runtime/networkSession.js';
 import { type Embedder, type FaceGeometry, l2normalize } from './embedder.js';
 import { humanFaceCrop } from './humanFaceCrop.js';
 
@@ -17,7 +16,7 @@ export class FaceresEmbedder implements Embedder {
   readonly dimensions = 1024;
   private readonly input = new Float32Array(INPUT * INPUT * 3);
 
-  constructor(private readonly model: GraphModel) {}
+  constructor(private readonly session: NetworkSession) {}
 
   cropMap(face: FaceGeometry): Affine {
     const { cx, cy, side } = humanFaceCrop(face.detection);
@@ -26,12 +25,8 @@ export class FaceresEmbedder implements Embedder {
 
   async embed(image: RgbImage, face: FaceGeometry): Promise<Float32Array> {
     warpAffine(image, this.cropMap(face), INPUT, INPUT, 1, 0, this.input);
-    const out = tf.tidy(() => {
-      const x = tf.tensor4d(this.input, [1, INPUT, INPUT, 3]);
-      return this.model.execute(x, 'global_pooling/Mean') as tf.Tensor;
-    });
-    const data = Float32Array.from(await out.data());
-    out.dispose();
-    return l2normalize(data);
+    const feeds = { [onlyInput(this.session)]: { data: this.input, dims: [1, INPUT, INPUT, 3] } };
+    const out = await this.session.run(feeds, ['global_pooling/Mean']);
+    return l2normalize(Float32Array.from(output(out, 'global_pooling/Mean', this.session.name).data));
   }
 }

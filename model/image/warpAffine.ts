@@ -37,6 +37,7 @@ export function warpAffine(
 ): Float32Array {
   const { data, width: w, height: h } = image;
   const [a, b, c, d, e, f] = map;
+  const at = (x: number, y: number, ch: number) => (x >= 0 && y >= 0 && x < w && y < h ? (data[(y * w + x) * 3 + ch] ?? 0) : 0);
   let o = 0;
   for (let y = 0; y < height; y++) {
     // sample at pixel centres
@@ -49,11 +50,25 @@ export function warpAffine(
       const y0 = Math.floor(sy);
       const fx = sx - x0;
       const fy = sy - y0;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
+        // inside the image: the four neighbours without bounds checks (most pixels of most crops)
+        const i00 = (y0 * w + x0) * 3;
+        const i01 = i00 + w * 3;
+        for (let ch = 0; ch < 3; ch++) {
+          const p00 = data[i00 + ch] as number;
+          const p10 = data[i00 + 3 + ch] as number;
+          const p01 = data[i01 + ch] as number;
+          const p11 = data[i01 + 3 + ch] as number;
+          const top = p00 + (p10 - p00) * fx;
+          out[o++] = (top + (p01 + (p11 - p01) * fx - top) * fy) * scale + offset;
+        }
+        continue;
+      }
       for (let ch = 0; ch < 3; ch++) {
-        const p00 = x0 >= 0 && y0 >= 0 && x0 < w && y0 < h ? (data[(y0 * w + x0) * 3 + ch] ?? 0) : 0;
-        const p10 = x0 + 1 >= 0 && y0 >= 0 && x0 + 1 < w && y0 < h ? (data[(y0 * w + x0 + 1) * 3 + ch] ?? 0) : 0;
-        const p01 = x0 >= 0 && y0 + 1 >= 0 && x0 < w && y0 + 1 < h ? (data[((y0 + 1) * w + x0) * 3 + ch] ?? 0) : 0;
-        const p11 = x0 + 1 >= 0 && y0 + 1 >= 0 && x0 + 1 < w && y0 + 1 < h ? (data[((y0 + 1) * w + x0 + 1) * 3 + ch] ?? 0) : 0;
+        const p00 = at(x0, y0, ch);
+        const p10 = at(x0 + 1, y0, ch);
+        const p01 = at(x0, y0 + 1, ch);
+        const p11 = at(x0 + 1, y0 + 1, ch);
         const top = p00 + (p10 - p00) * fx;
         const bottom = p01 + (p11 - p01) * fx;
         out[o++] = (top + (bottom - top) * fy) * scale + offset;

@@ -1,10 +1,9 @@
-import type { GraphModel } from '@tensorflow/tfjs-converter';
-import * as tf from '@tensorflow/tfjs-core';
 import type { Detection } from '../detector/blazeface.js';
 import { humanFaceCrop } from '../embedder/humanFaceCrop.js';
 import type { Point3 } from '../geometry.js';
 import type { RgbImage } from '../image/rgbImage.js';
 import { type Affine, applyAffine, squareCropMap, warpAffine } from '../image/warpAffine.js';
+import { type NetworkSession, onlyInput, output } from '../runtime/networkSession.js';
 
 export interface MeshResult {
   /** 468 points in image pixels; z in the same units, negative towards the camera. */
@@ -35,18 +34,17 @@ export class FacemeshLandmarker {
   readonly name = 'facemesh';
   private readonly input = new Float32Array(INPUT * INPUT * 3);
 
-  constructor(private readonly model: GraphModel) {}
+  constructor(private readonly session: NetworkSession) {}
 
   async landmarks(image: RgbImage, det: Detection): Promise<MeshResult> {
     const { map, side } = meshCropMap(det);
     warpAffine(image, map, INPUT, INPUT, 1 / 255, 0, this.input);
-    const outputs = tf.tidy(() => {
-      const x = tf.tensor4d(this.input, [1, INPUT, INPUT, 3]);
-      return this.model.execute(x, ['output_mesh', 'output_faceflag']) as tf.Tensor[];
-    });
-    const [meshT, flagT] = outputs;
-    const [mesh, flag] = await Promise.all([meshT?.data(), flagT?.data()]);
-    tf.dispose(outputs);
+    const out = await this.session.run({ [onlyInput(this.session)]: { data: this.input, dims: [1, INPUT, INPUT, 3] } }, [
+      'output_mesh',
+      'output_faceflag',
+    ]);
+    const mesh = output(out, 'output_mesh', this.session.name).data;
+    const flag = output(out, 'output_faceflag', this.session.name).data;
     const zScale = side / INPUT;
     const points: Point3[] = [];
     if (mesh) {

@@ -1,7 +1,6 @@
-import type { GraphModel } from '@tensorflow/tfjs-converter';
-import * as tf from '@tensorflow/tfjs-core';
 import type { RgbImage } from '../image/rgbImage.js';
 import { type Affine, warpAffine } from '../image/warpAffine.js';
+import { type NetworkSession, onlyInput } from '../runtime/networkSession.js';
 
 /**
  * One of Human's small presentation-attack nets (`antispoof` 128 px, `liveness` 32 px): the face crop in [0, 1],
@@ -12,7 +11,7 @@ export class ShippedLivenessNet {
 
   constructor(
     readonly name: 'antispoof' | 'liveness',
-    private readonly model: GraphModel,
+    private readonly session: NetworkSession,
     private readonly size: number,
   ) {
     this.input = new Float32Array(size * size * 3);
@@ -23,12 +22,7 @@ export class ShippedLivenessNet {
     const k = mapSize / this.size;
     const scaled: Affine = [map[0] * k, map[1] * k, map[2], map[3] * k, map[4] * k, map[5]];
     warpAffine(image, scaled, this.size, this.size, 1 / 255, 0, this.input);
-    const out = tf.tidy(() => {
-      const x = tf.tensor4d(this.input, [1, this.size, this.size, 3]);
-      return this.model.execute(x) as tf.Tensor;
-    });
-    const data = await out.data();
-    out.dispose();
-    return data[0] ?? 0;
+    const out = await this.session.run({ [onlyInput(this.session)]: { data: this.input, dims: [1, this.size, this.size, 3] } });
+    return Object.values(out)[0]?.data[0] ?? 0;
   }
 }

@@ -6,7 +6,7 @@ import { rocAuc, tarAtFar } from '../../calibration/verificationMetrics.js';
 import { silentLogger } from '../../common/logger.js';
 import { cosine } from '../../model/embedder/embedder.js';
 import { decodeImageFile } from '../../model/image/decodeImage.js';
-import { DEFAULT_ENGINE_CONFIG, type EmbedderName, loadFaceEngine } from '../../model/loadFaceEngine.js';
+import { DEFAULT_ENGINE_CONFIG, type DetectorName, type EmbedderName, loadFaceEngine } from '../../model/loadFaceEngine.js';
 import { latencyImages, lfwFoldImages } from './benchImages.js';
 import { idleCpu, loopLatency } from './benchLoop.js';
 import { summary } from './stats.js';
@@ -17,6 +17,8 @@ const { values: args } = parseArgs({
     repeats: { type: 'string', default: '3' },
     folds: { type: 'string', default: '1' },
     embedder: { type: 'string', default: DEFAULT_ENGINE_CONFIG.embedder },
+    detector: { type: 'string', default: DEFAULT_ENGINE_CONFIG.detector },
+    threads: { type: 'string' },
     'no-peer': { type: 'boolean', default: false },
     'no-separation': { type: 'boolean', default: false },
     'no-loop': { type: 'boolean', default: false },
@@ -35,11 +37,20 @@ const report: Record<string, unknown> = {
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 // 1. load
-const { engine, loadMs } = await loadFaceEngine({ ...DEFAULT_ENGINE_CONFIG, embedder: args.embedder as EmbedderName }, silentLogger);
+const engineConfig = {
+  ...DEFAULT_ENGINE_CONFIG,
+  embedder: args.embedder as EmbedderName,
+  detector: args.detector as DetectorName,
+  ...(args.threads ? { threads: Number(args.threads) } : {}),
+};
+const { engine, loadMs } = await loadFaceEngine(engineConfig, silentLogger);
 report.backend = engine.info.backend;
 report.embedder = engine.embedderName;
+report.detector = engineConfig.detector;
 report.modelLoadMs = ms(loadMs);
-print(`facelock bench: backend ${engine.info.backend}, embedder ${engine.embedderName}, model load ${ms(loadMs)} ms`);
+print(
+  `facelock bench: backend ${engine.info.backend}, detector ${engineConfig.detector}, embedder ${engine.embedderName}, model load ${ms(loadMs)} ms`,
+);
 
 // 2. per-stage latency over real images
 const images = latencyImages(Number(args['per-dataset']));
@@ -98,7 +109,7 @@ if (!args['no-loop']) {
   print(
     `loop: frame-to-decision ${ms(l.frameToDecisionMs.median)} ms median / ${ms(l.frameToDecisionMs.p95)} ms p95 over ${l.frames} JPEG frames (${Math.round(l.fps * 10) / 10} fps); engine alone ${ms(l.engineMs.median)} ms median; p95 / engine median = ${(report.loop as { p95OverEngineMedian: number }).p95OverEngineMedian}`,
   );
-  const idle = await idleCpu(Number(args['idle-seconds']), Number(args['idle-every']));
+  const idle = await idleCpu(Number(args['idle-seconds']), Number(args['idle-every']), engineConfig);
   report.idle = {
     cpuPercentOfOneCore: Math.round(idle.cpuPercentOfOneCore * 100) / 100,
     rssStartMb: Math.round(idle.rssStartMb),

@@ -3,6 +3,8 @@ import { ModelError } from '../../../common/errors.js';
 import type { Face } from '../../faceTypes.js';
 import type { RgbImage } from '../../image/rgbImage.js';
 import type { ModelEntry } from '../../manifest.js';
+import { type NetworkSession, output } from '../../runtime/networkSession.js';
+import { tfjsCodeSession } from '../../runtime/tfjsSession.js';
 import { loadVerifiedWeights, readVerifiedJson } from '../../verifiedModelLoader.js';
 import { CROP_SIDE, type NetTensors, type PassiveNetConfig, passiveForward, resizeCrops } from './passiveNet.js';
 
@@ -26,21 +28,33 @@ export interface PassiveModelMeta {
  * probability that the face is live.
  */
 export class PassiveLivenessModel {
+  /** The net behind the runtime port: a network defined in code, on tfjs. */
+  readonly session: NetworkSession;
+
   constructor(
     readonly meta: PassiveModelMeta,
-    private readonly tensors: NetTensors,
-  ) {}
+    tensors: NetTensors,
+  ) {
+    this.session = tfjsCodeSession(
+      'passiveLiveness',
+      { inputs: ['crops'], outputs: ['probability'] },
+      ({ crops }) => ({
+        probability: tf.tidy(() => {
+          const x = resizeCrops(crops as tf.Tensor4D, meta.net.size);
+          return tf.sigmoid(tf.div(passiveForward(tensors, meta.net, x, { training: false }).logits, meta.temperature));
+        }),
+      }),
+      () => {
+        for (const t of Object.values(tensors)) t.dispose();
+      },
+    );
+  }
 
   /** Calibrated probabilities for crops of CROP_SIDE pixels (N x side x side x 3 in [0, 1]). */
   async probabilities(crops: Float32Array): Promise<Float32Array> {
     const n = crops.length / (CROP_SIDE * CROP_SIDE * 3);
-    const out = tf.tidy(() => {
-      const x = resizeCrops(tf.tensor4d(crops, [n, CROP_SIDE, CROP_SIDE, 3]), this.meta.net.size);
-      return tf.sigmoid(tf.div(passiveForward(this.tensors, this.meta.net, x, { training: false }).logits, this.meta.temperature));
-    });
-    const p = (await out.data()) as Float32Array;
-    out.dispose();
-    return p;
+    const out = await this.session.run({ crops: { data: crops, dims: [n, CROP_SIDE, CROP_SIDE, 3] } });
+    return output(out, 'probability', this.session.name).data;
   }
 
   /** p(live) of a face in an image; `crop` is the face engine's liveness crop. */
@@ -52,7 +66,7 @@ export class PassiveLivenessModel {
   }
 
   dispose(): void {
-    for (const t of Object.values(this.tensors)) t.dispose();
+    void this.session.dispose();
   }
 }
 
