@@ -1,4 +1,5 @@
 import { type Box, nonMaxSuppression, type Point } from '../geometry.js';
+import { toPlanes } from '../image/planes.js';
 import type { RgbImage } from '../image/rgbImage.js';
 import { warpAffine } from '../image/warpAffine.js';
 import { type NetworkSession, onlyInput, output } from '../runtime/networkSession.js';
@@ -46,11 +47,7 @@ export class FrDetector implements FaceDetector {
     const sx = image.width / WIDTH;
     const sy = image.height / HEIGHT;
     warpAffine(image, [sx, 0, 0, 0, sy, 0], WIDTH, HEIGHT, 1 / 128, -127 / 128, this.pixels);
-    for (let i = 0; i < PLANE; i++) {
-      this.planes[i] = this.pixels[3 * i] ?? 0;
-      this.planes[PLANE + i] = this.pixels[3 * i + 1] ?? 0;
-      this.planes[2 * PLANE + i] = this.pixels[3 * i + 2] ?? 0;
-    }
+    toPlanes(this.pixels, this.planes, PLANE);
     const out = await this.detector.run({ [onlyInput(this.detector)]: { data: this.planes, dims: [1, 3, HEIGHT, WIDTH] } });
     const scores = output(out, 'scores', this.detector.name).data;
     const boxes = output(out, 'boxes', this.detector.name).data;

@@ -1,3 +1,4 @@
+import { toPlanes } from '../image/planes.js';
 import type { RgbImage } from '../image/rgbImage.js';
 import { type Affine, warpAffine } from '../image/warpAffine.js';
 import { type NetworkSession, onlyInput } from '../runtime/networkSession.js';
@@ -26,17 +27,8 @@ export class FacepluginEmbedder implements Embedder {
   }
 
   async embed(image: RgbImage, face: FaceGeometry): Promise<Float32Array> {
-    const map = this.cropMap(face);
-    return l2normalize(await this.run(image, map));
-  }
-
-  private async run(image: RgbImage, map: Affine): Promise<Float32Array> {
-    warpAffine(image, map, INPUT, INPUT, 1 / 128, -127 / 128, this.pixels);
-    for (let i = 0; i < PLANE; i++) {
-      this.planes[i] = this.pixels[3 * i] ?? 0;
-      this.planes[PLANE + i] = this.pixels[3 * i + 1] ?? 0;
-      this.planes[2 * PLANE + i] = this.pixels[3 * i + 2] ?? 0;
-    }
+    warpAffine(image, this.cropMap(face), INPUT, INPUT, 1 / 128, -127 / 128, this.pixels);
+    toPlanes(this.pixels, this.planes, PLANE);
     const out = await this.session.run({ [onlyInput(this.session)]: { data: this.planes, dims: [1, 3, INPUT, INPUT] } });
     const embedding = Object.values(out)[0]?.data;
     if (!embedding || embedding.length !== this.dimensions)
