@@ -12,7 +12,7 @@ import { loadPassiveModel } from './liveness/passive/passiveModelFile.js';
 import { ShippedLivenessNet } from './liveness/shippedLiveness.js';
 import { MODELS, type ModelName } from './manifest.js';
 import type { NetworkSession } from './runtime/networkSession.js';
-import { loadOnnxSession } from './runtime/onnxRuntime.js';
+import { loadOnnxSession, type OnnxOptions } from './runtime/onnxRuntime.js';
 import { tfjsGraphSession } from './runtime/tfjsSession.js';
 import { loadVerifiedGraphModel, loadVerifiedWeights, readVerifiedModelFile } from './verifiedModelLoader.js';
 
@@ -88,73 +88,70 @@ export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise
     ...(config.embedder === 'faceres' ? ['faceres' as const] : []),
   ] as const;
   const loaded = await Promise.all(graphs.map((name) => loadVerifiedGraphModel(MODELS[name], config.modelDir)));
-  const runtimes: Record<string, string> = {};
-  const session = (name: ModelName): NetworkSession => {
-    const found = loaded.find((l) => l.entry.name === name);
-    if (!found) throw new Error(`model ${name} was not loaded`);
-    const s = tfjsGraphSession(name, found.model);
-    runtimes[name] = `${s.runtime} ${backend}`;
-    return s;
+  const sessions = new Map<string, NetworkSession>();
+  const opened: Sessions = {
+    graph: (name) => {
+      const found = loaded.find((l) => l.entry.name === name);
+      if (!found) throw new Error(`model ${name} was not loaded`);
+      const s = tfjsGraphSession(name, found.model);
+      sessions.set(name, s);
+      return s;
+    },
+    onnx: async (name, options) => {
+      const s = await loadOnnxSession(name, await readVerifiedModelFile(MODELS[name], config.modelDir), options);
+      sessions.set(name, s);
+      return s;
+    },
   };
-  const embedder = await loadEmbedder(config, session);
-  runtimes[embedder.name] = embedder.runtime === 'tfjs' ? `tfjs ${backend}` : embedder.runtime;
-  runtimes.passiveLiveness = `tfjs ${backend}`;
-  const hashes = engineModelHashes(config);
+  const embedder = await loadEmbedder(config, opened);
+  const passive = await loadPassiveModel(MODELS.passiveLiveness, config.modelDir);
   const engine = new FaceEngine(
     {
-      detector: await loadDetector(config, session, runtimes),
-      landmarker: new FacemeshLandmarker(session('facemesh')),
+      detector: await loadDetector(config, opened),
+      landmarker: new FacemeshLandmarker(opened.graph('facemesh')),
       embedder,
-      antispoof: new ShippedLivenessNet('antispoof', session('antispoof'), 128),
-      liveness: new ShippedLivenessNet('liveness', session('liveness'), 32),
-      passive: await loadPassiveModel(MODELS.passiveLiveness, config.modelDir),
+      antispoof: new ShippedLivenessNet('antispoof', opened.graph('antispoof'), 128),
+      liveness: new ShippedLivenessNet('liveness', opened.graph('liveness'), 32),
+      passive,
     },
-    { backend, modelHashes: hashes, minMeshScore: config.minMeshScore },
+    { backend, modelHashes: engineModelHashes(config), minMeshScore: config.minMeshScore },
   );
+  for (const s of [embedder.session, passive.session]) sessions.set(s.name, s);
   const loadMs = performance.now() - started;
   log.info('face engine loaded', {
     backend,
     embedder: embedder.name,
-    runtimes: Object.entries(runtimes)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' '),
+    runtimes: [...sessions.values()].map((s) => `${s.name}=${s.runtime === 'tfjs' ? `tfjs ${backend}` : s.runtime}`).join(' '),
     ms: Math.round(loadMs),
   });
   return { engine, loadMs };
 }
 
+/** Every session the engine opens goes through these, so that the log can say where each network runs. */
+interface Sessions {
+  graph(name: ModelName): NetworkSession;
+  onnx(name: ModelName, options: OnnxOptions): Promise<NetworkSession>;
+}
+
 /** The configured identity network, on ONNX Runtime where it is an ONNX file, else on tfjs. */
-async function loadEmbedder(config: EngineConfig, graph: (name: ModelName) => NetworkSession): Promise<Embedder & { runtime: string }> {
-  if (config.embedder === 'faceplugin') {
-    const bytes = await readVerifiedModelFile(MODELS.faceplugin, config.modelDir);
-    const s = await loadOnnxSession('faceplugin', bytes, {
-      spin: true,
-      ...(config.threads === undefined ? {} : { threads: config.threads }),
-    });
-    return Object.assign(new FacepluginEmbedder(s), { runtime: s.runtime });
-  }
-  if (config.embedder === 'faceres') return Object.assign(new FaceresEmbedder(graph('faceres')), { runtime: 'tfjs' });
+async function loadEmbedder(config: EngineConfig, open: Sessions): Promise<Embedder> {
+  if (config.embedder === 'faceplugin')
+    return new FacepluginEmbedder(
+      await open.onnx('faceplugin', { spin: true, ...(config.threads === undefined ? {} : { threads: config.threads }) }),
+    );
+  if (config.embedder === 'faceres') return new FaceresEmbedder(open.graph('faceres'));
   const { weights } = await loadVerifiedWeights(MODELS.dlibResnet, config.modelDir);
   const net = createFaceRecognitionNet();
   net.loadFromWeightMap(weights);
-  return Object.assign(new DlibResnetEmbedder(net), { runtime: 'tfjs' });
+  return new DlibResnetEmbedder(net);
 }
 
 /** The configured face detector: BlazeFace on tfjs, or fr_detect and fr_landmark on ONNX Runtime. */
-async function loadDetector(
-  config: EngineConfig,
-  graph: (name: ModelName) => NetworkSession,
-  runtimes: Record<string, string>,
-): Promise<FaceDetector> {
+async function loadDetector(config: EngineConfig, open: Sessions): Promise<FaceDetector> {
   const options = { minScore: config.minDetectionScore, maxFaces: config.maxFaces, maxIou: 0.3 };
-  if (config.detector !== 'frDetect') return new BlazefaceDetector(graph('blazeface'), options);
+  if (config.detector !== 'frDetect') return new BlazefaceDetector(open.graph('blazeface'), options);
   // small nets: one thread runs them faster than two (2.7 vs 6.9 ms for fr_detect here) and leaves a core free
-  const [detect, landmark] = await Promise.all(
-    (['frDetect', 'frLandmark'] as const).map(async (name) =>
-      loadOnnxSession(name, await readVerifiedModelFile(MODELS[name], config.modelDir), { threads: 1, optimization: 'all' }),
-    ),
-  );
-  runtimes.frDetect = 'onnxruntime';
-  runtimes.frLandmark = 'onnxruntime';
-  return new FrDetector(detect as NetworkSession, landmark as NetworkSession, options, FR_TO_BLAZEFACE_BOX);
+  const small = { threads: 1, optimization: 'all' } as const;
+  const [detect, landmark] = await Promise.all([open.onnx('frDetect', small), open.onnx('frLandmark', small)]);
+  return new FrDetector(detect, landmark, options, FR_TO_BLAZEFACE_BOX);
 }

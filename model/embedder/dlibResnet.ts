@@ -61,7 +61,7 @@ export class DlibResnetEmbedder implements Embedder {
   readonly dimensions = 128;
   private readonly input = new Float32Array(INPUT * INPUT * 3);
   /** face-api's net behind the runtime port: a network defined in code, on tfjs. */
-  private readonly session: NetworkSession;
+  readonly session: NetworkSession;
 
   constructor(net: FaceRecognitionNet) {
     this.session = tfjsCodeSession(

@@ -2,6 +2,7 @@ import type { Detection } from '../detector/blazeface.js';
 import type { Point3 } from '../geometry.js';
 import type { RgbImage } from '../image/rgbImage.js';
 import type { Affine } from '../image/warpAffine.js';
+import type { NetworkSession } from '../runtime/networkSession.js';
 
 /** Where a face is: the detector's box and keypoints and the 468-point mesh. */
 export interface FaceGeometry {
@@ -12,6 +13,8 @@ export interface FaceGeometry {
 /** An identity network with its own crop and input scaling. Embeddings are L2-normalised. */
 export interface Embedder {
   readonly name: string;
+  /** The network behind the runtime port (its runtime is logged at load). */
+  readonly session: NetworkSession;
   readonly dimensions: number;
   /** Side of the square crop the network sees. */
   readonly inputSize: number;

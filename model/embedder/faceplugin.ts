@@ -20,7 +20,7 @@ export class FacepluginEmbedder implements Embedder {
   private readonly pixels = new Float32Array(PLANE * 3);
   private readonly planes = new Float32Array(PLANE * 3);
 
-  constructor(private readonly session: NetworkSession) {}
+  constructor(readonly session: NetworkSession) {}
 
   cropMap(face: FaceGeometry): Affine {
     return similarityToImage(ARCFACE_TEMPLATE, fivePointsFromMesh(face.landmarks));

@@ -16,7 +16,7 @@ export class FaceresEmbedder implements Embedder {
   readonly dimensions = 1024;
   private readonly input = new Float32Array(INPUT * INPUT * 3);
 
-  constructor(private readonly session: NetworkSession) {}
+  constructor(readonly session: NetworkSession) {}
 
   cropMap(face: FaceGeometry): Affine {
     const { cx, cy, side } = humanFaceCrop(face.detection);
