@@ -97,6 +97,10 @@ describe.runIf(ready)('facelock calibrate: error rates, determinism and the peer
     expect(s.calibrationFile).toBeNull(); // the daemon runs facelock's networks only
     expect(s.metrics.eer).toBeGreaterThanOrEqual(0);
     expect(readFileSync(s.report, 'utf8')).toMatch(/face-api\.js 1\.7\.15/);
+    // and at its best configuration, with its SSD detector
+    const ssd = await calibrate('peer-ssd', '--model', 'face-api-ssd');
+    expect(ssd.code, ssd.stderr).toBe(0);
+    expect(readFileSync((JSON.parse(ssd.stdout) as Summary).report, 'utf8')).toMatch(/ssdMobilenetv1 \+ faceLandmark68Net/);
   });
 });
 

@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import type { Box } from '../model/geometry.js';
 import type { RgbImage } from '../model/image/rgbImage.js';
 import { packageDir } from '../model/packageFiles.js';
+import { labelledFace } from './labelledFace.js';
 
 /**
  * face-api.js (`@vladmandic/face-api`): tiny face detector + 68 landmarks + the dlib ResNet-34 recognition net,
@@ -19,42 +21,66 @@ export interface PeerResult {
 interface FaceApiModule {
   nets: Record<string, { loadFromDisk(dir: string): Promise<void> }>;
   TinyFaceDetectorOptions: new (o: { inputSize: number; scoreThreshold: number }) => unknown;
+  SsdMobilenetv1Options: new (o: { minConfidence: number; maxResults: number }) => unknown;
   detectSingleFace(
     input: tf.Tensor3D,
     options: unknown,
   ): PromiseLike<unknown> & {
     withFaceLandmarks(): { withFaceDescriptor(): PromiseLike<{ descriptor: Float32Array } | undefined> };
   };
+  detectAllFaces(input: tf.Tensor3D, options: unknown): { withFaceLandmarks(): { withFaceDescriptors(): PromiseLike<PeerFace[]> } };
 }
 
-export const PEER_NAME = '@vladmandic/face-api 1.7.15 (tinyFaceDetector 416 + faceLandmark68Net + faceRecognitionNet)';
+interface PeerFace {
+  readonly detection: { readonly box: Box };
+  readonly descriptor: Float32Array;
+}
+
+/** face-api's two face detectors: its default (the tiny detector, 416 px) and its most accurate (SSD MobileNet v1). */
+export type PeerDetector = 'tiny' | 'ssd';
+
+const DETECTOR_NETS = { tiny: 'tinyFaceDetector', ssd: 'ssdMobilenetv1' } as const;
+
+export function peerName(detector: PeerDetector): string {
+  const net = detector === 'ssd' ? 'ssdMobilenetv1' : 'tinyFaceDetector 416';
+  return `@vladmandic/face-api 1.7.15 (${net} + faceLandmark68Net + faceRecognitionNet)`;
+}
+
+/** The default peer's name (its tiny detector). */
+export const PEER_NAME = peerName('tiny');
 
 export class FaceApiPeer {
-  private constructor(private readonly api: FaceApiModule) {}
+  private constructor(
+    private readonly api: FaceApiModule,
+    readonly detector: PeerDetector,
+  ) {}
 
   /** Loads face-api's node-wasm build and its three networks from the package's model folder. */
-  static async load(): Promise<FaceApiPeer> {
+  static async load(detector: PeerDetector = 'tiny'): Promise<FaceApiPeer> {
     const require = createRequire(import.meta.url);
     const dir = packageDir('@vladmandic/face-api');
     const api = require(join(dir, 'dist/face-api.node-wasm.js')) as FaceApiModule;
     const models = join(dir, 'model');
-    for (const net of ['tinyFaceDetector', 'faceLandmark68Net', 'faceRecognitionNet']) {
+    for (const net of [DETECTOR_NETS[detector], 'faceLandmark68Net', 'faceRecognitionNet']) {
       const n = api.nets[net];
       if (!n) throw new Error(`face-api has no network ${net}`);
       await n.loadFromDisk(models);
     }
-    return new FaceApiPeer(api);
+    return new FaceApiPeer(api, detector);
   }
 
   private options() {
-    return new this.api.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 });
+    return this.detector === 'ssd'
+      ? new this.api.SsdMobilenetv1Options({ minConfidence: 0.5, maxResults: 10 })
+      : new this.api.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 });
   }
 
-  /** The descriptor of the face face-api's detectSingleFace picks, in one pass (no timing of the detector alone). */
+  /** The descriptor of the labelled face of an image (the one nearest its centre, as facelock's is chosen). */
   describe(image: RgbImage): Promise<Float32Array | undefined> {
     return this.withInput(image, async (input) => {
-      const result = await this.api.detectSingleFace(input, this.options()).withFaceLandmarks().withFaceDescriptor();
-      return result ? Float32Array.from(result.descriptor) : undefined;
+      const faces = await this.api.detectAllFaces(input, this.options()).withFaceLandmarks().withFaceDescriptors();
+      const face = labelledFace(faces, (f) => f.detection.box, image);
+      return face ? Float32Array.from(face.descriptor) : undefined;
     });
   }
 

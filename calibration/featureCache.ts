@@ -5,6 +5,11 @@ import type { TemplateKey } from '../device/store/templateCipher.js';
 import type { ImageFeatures } from './imageFeatures.js';
 
 const MAGIC = Buffer.from('FLFC1');
+/**
+ * How features are taken from an image, beyond the model files: bumped whenever that changes, so that a cache made
+ * the old way is never read as the new one. 2: the labelled (central) face, not the largest.
+ */
+export const EXTRACTION_VERSION = 2;
 const AAD = Buffer.from('facelock feature cache v1');
 
 interface Entry {
@@ -58,7 +63,7 @@ export class FeatureCache {
   }
 
   get(modelHash: string, imageHash: string, needLiveness: boolean): ImageFeatures | undefined {
-    const e = this.entries.get(`${modelHash}:${imageHash}`);
+    const e = this.entries.get(`${EXTRACTION_VERSION}:${modelHash}:${imageHash}`);
     if (!e || (needLiveness && e.found && (e.a === undefined || e.l === undefined))) return undefined;
     const embedding = e.e ? new Float32Array(Uint8Array.from(Buffer.from(e.e, 'base64')).buffer) : undefined;
     return {
@@ -72,7 +77,7 @@ export class FeatureCache {
   }
 
   set(modelHash: string, imageHash: string, f: ImageFeatures): void {
-    this.entries.set(`${modelHash}:${imageHash}`, {
+    this.entries.set(`${EXTRACTION_VERSION}:${modelHash}:${imageHash}`, {
       found: f.found,
       ...(f.embedding ? { e: Buffer.from(f.embedding.buffer, f.embedding.byteOffset, f.embedding.byteLength).toString('base64') } : {}),
       ...(f.conditions ? { c: f.conditions } : {}),

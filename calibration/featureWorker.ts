@@ -48,7 +48,7 @@ try {
             )
           ).engine,
         )
-      : await faceApiExtractor(data.backend);
+      : await faceApiExtractor(data.backend, data.model);
   post({ type: 'ready', modelHash: extractor.modelHash, description: extractor.description });
 } catch (err) {
   post({ type: 'fatal', message: (err as Error).message });

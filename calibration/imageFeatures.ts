@@ -12,7 +12,8 @@ import { type DetectorName, type EmbedderName, engineModelHashes } from '../mode
 import { packageDir } from '../model/packageFiles.js';
 import { measureQuality } from '../model/quality/faceQuality.js';
 import type { ImageConditions } from './conditionAnalysis.js';
-import { FaceApiPeer, PEER_NAME, peerSimilarity } from './faceApiPeer.js';
+import { FaceApiPeer, type PeerDetector, peerName, peerSimilarity } from './faceApiPeer.js';
+import { labelledFace } from './labelledFace.js';
 
 /** What calibration needs from one image. Embeddings stay in memory or in the encrypted cache, never in a report. */
 export interface ImageFeatures {
@@ -27,8 +28,11 @@ export interface ImageFeatures {
   readonly error?: string;
 }
 
-/** The networks under evaluation: facelock's engine, or face-api.js as the peer to beat. */
-export type EvaluatedModel = 'facelock' | 'face-api';
+/** The networks under evaluation: facelock's engine, or face-api.js as the peer to beat (its default and its SSD detector). */
+export const EVALUATED_MODELS = ['facelock', 'face-api', 'face-api-ssd'] as const;
+export type EvaluatedModel = (typeof EVALUATED_MODELS)[number];
+
+const peerDetectorOf = (model: EvaluatedModel): PeerDetector => (model === 'face-api-ssd' ? 'ssd' : 'tiny');
 
 export interface FeatureExtractor {
   readonly model: EvaluatedModel;
@@ -55,13 +59,15 @@ export function facelockExtractor(engine: FaceEngine): FeatureExtractor {
     modelHash: hashOfHashes(engine.info.modelHashes),
     features: (bytes, name, withLiveness) =>
       fromImage(bytes, name, async (image) => {
-        const { faces } = await engine.analyze(image, { maxFaces: 1, liveness: withLiveness });
-        const face = faces[0];
-        if (!face?.embedding) return { found: false };
+        const { faces } = await engine.analyze(image, { embed: false });
+        const face = labelledFace(faces, (f) => f.detectionBox, image);
+        if (!face) return { found: false };
+        const embedding = await engine.embed(image, face);
+        const scores = withLiveness ? await engine.livenessScores(image, face) : undefined;
         const q = measureQuality(engine.alignedCrop(image, face, 112));
         return {
           found: true,
-          embedding: face.embedding,
+          embedding,
           conditions: {
             yaw: face.pose.yaw,
             pitch: face.pose.pitch,
@@ -69,8 +75,7 @@ export function facelockExtractor(engine: FaceEngine): FeatureExtractor {
             contrast: q.contrast,
             meshScore: face.meshScore,
           },
-          ...(face.antispoof === undefined ? {} : { antispoof: face.antispoof }),
-          ...(face.live === undefined ? {} : { live: face.live }),
+          ...(scores ? { antispoof: scores.antispoof, live: scores.live } : {}),
         };
       }),
   };
@@ -87,27 +92,30 @@ async function fromImage(bytes: Buffer, name: string, use: (image: RgbImage) => 
   return use(image);
 }
 
-function faceApiModelHashes(): Record<string, string> {
+function faceApiModelHashes(detector: PeerDetector): Record<string, string> {
   const dir = join(packageDir('@vladmandic/face-api'), 'model');
   const hashes: Record<string, string> = {};
-  for (const f of readdirSync(dir).filter((n) => /^(tiny_face_detector|face_landmark_68|face_recognition)_model/.test(n)))
+  const detectorFiles = detector === 'ssd' ? 'ssd_mobilenetv1' : 'tiny_face_detector';
+  const files = new RegExp(`^(${detectorFiles}|face_landmark_68|face_recognition)_model`);
+  for (const f of readdirSync(dir).filter((n) => files.test(n)))
     hashes[`@vladmandic/face-api/model/${f}`] = sha256(readFileSync(join(dir, f)));
   return hashes;
 }
 
 /** The model hash of an evaluated model, without loading it (the cache is looked up before any worker starts). */
 export function modelHashOf(model: EvaluatedModel, embedder: EmbedderName, detector: DetectorName = 'blazeface'): string {
-  return hashOfHashes(model === 'facelock' ? engineModelHashes({ embedder, detector }) : faceApiModelHashes());
+  return hashOfHashes(model === 'facelock' ? engineModelHashes({ embedder, detector }) : faceApiModelHashes(peerDetectorOf(model)));
 }
 
 /** face-api.js as shipped: its own detector, landmarks and 128-d descriptor (no pose, no liveness). */
-export async function faceApiExtractor(backend: BackendChoice): Promise<FeatureExtractor> {
+export async function faceApiExtractor(backend: BackendChoice, model: EvaluatedModel = 'face-api'): Promise<FeatureExtractor> {
   await selectBackend(backend, silentLogger);
-  const peer = await FaceApiPeer.load();
+  const detector = peerDetectorOf(model);
+  const peer = await FaceApiPeer.load(detector);
   return {
-    model: 'face-api',
-    description: PEER_NAME,
-    modelHash: hashOfHashes(faceApiModelHashes()),
+    model,
+    description: peerName(detector),
+    modelHash: hashOfHashes(faceApiModelHashes(detector)),
     features: (bytes, name) =>
       fromImage(bytes, name, async (image) => {
         const descriptor = await peer.describe(image);

@@ -63,7 +63,7 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
   const description =
     o.model === 'facelock'
       ? `facelock ${o.embedder}${o.detector === 'blazeface' ? '' : ` on ${o.detector}`}`
-      : 'face-api.js 1.7.15 (tinyFaceDetector + faceLandmark68Net + faceRecognitionNet, 128-d)';
+      : `face-api.js 1.7.15 (${o.model === 'face-api-ssd' ? 'ssdMobilenetv1' : 'tinyFaceDetector'} + faceLandmark68Net + faceRecognitionNet, 128-d)`;
   const splits: SplitManifest[] = [];
   const { extract, totals } = featureRunner(o);
   const pairs = o.pairs ? await verifyPairs(o, o.pairs, extract, splits) : undefined;

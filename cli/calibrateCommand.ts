@@ -4,7 +4,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type CalibrationReport, headline, recordExperiment } from '../calibration/calibrationReport.js';
 import { FeatureCache } from '../calibration/featureCache.js';
 import type { Progress } from '../calibration/featurePool.js';
-import type { EvaluatedModel } from '../calibration/imageFeatures.js';
+import { EVALUATED_MODELS, type EvaluatedModel } from '../calibration/imageFeatures.js';
 import { renderReportHtml } from '../calibration/reportHtml.js';
 import { runCalibration } from '../calibration/runCalibration.js';
 import { ExitCode, UsageError } from '../common/errors.js';
@@ -112,8 +112,8 @@ function addCalibrateOptions(command: Command): Command {
       }),
     )
     .addOption(
-      new Option('--model <name>', 'the networks to evaluate: facelock, or face-api.js as the peer')
-        .choices(['facelock', 'face-api'])
+      new Option('--model <name>', 'the networks to evaluate: facelock, or face-api.js as the peer (face-api-ssd: with its SSD detector)')
+        .choices(EVALUATED_MODELS)
         .default('facelock'),
     )
     .addOption(new Option('--embedder <name>', "facelock embedder (default: the config's)").choices(EMBEDDERS))

@@ -188,6 +188,7 @@ async function loadDoorModels(config: Readonly<FacelockConfig>, log: Logger) {
       detector: config.engine.detector,
       embedder: config.engine.embedder,
       ...(config.engine.threads === undefined ? {} : { threads: config.engine.threads }),
+      runtime: config.engine.runtime,
       minDetectionScore: config.engine.minDetectionScore,
       minMeshScore: 0.5,
       maxFaces: 4,

@@ -1,3 +1,4 @@
+import { describeError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { type BackendChoice, selectBackend } from './backend.js';
 import { BlazefaceDetector, type FaceDetector } from './detector/blazeface.js';
@@ -10,11 +11,12 @@ import { FaceEngine } from './faceEngine.js';
 import { FacemeshLandmarker } from './landmarks/facemesh.js';
 import { loadPassiveModel } from './liveness/passive/passiveModelFile.js';
 import { ShippedLivenessNet } from './liveness/shippedLiveness.js';
-import { MODELS, type ModelName } from './manifest.js';
+import { MODELS, type ModelEntry, type ModelName } from './manifest.js';
+import { loadConvertedGraphSession } from './runtime/convertedGraphSession.js';
 import type { NetworkSession } from './runtime/networkSession.js';
 import { loadOnnxSession, type OnnxOptions } from './runtime/onnxRuntime.js';
 import { tfjsGraphSession } from './runtime/tfjsSession.js';
-import { loadVerifiedGraphModel, loadVerifiedWeights, readVerifiedModelFile } from './verifiedModelLoader.js';
+import { loadVerifiedGraphModel, loadVerifiedWeights, readVerifiedGraphArtifacts, readVerifiedModelFile } from './verifiedModelLoader.js';
 
 /** The identity embedders the engine can run (the config's `engine.embedder`). */
 export const EMBEDDERS = ['faceplugin', 'dlibResnet', 'faceres'] as const;
@@ -42,7 +44,16 @@ export interface EngineConfig {
   readonly modelDir?: string;
   /** Intra-op threads of each ONNX Runtime session (default: one per core). */
   readonly threads?: number;
+  /**
+   * Where the networks made for tfjs run (Human's BlazeFace, FaceMesh, antispoof and liveness graphs, facelock's
+   * passive net): written as ONNX and run on ONNX Runtime, or on tfjs (slower; for comparison).
+   */
+  readonly runtime: NetRuntime;
 }
+
+/** The runtimes the tfjs-made networks can run on (the config's `engine.runtime`). */
+export const NET_RUNTIMES = ['onnxruntime', 'tfjs'] as const;
+export type NetRuntime = (typeof NET_RUNTIMES)[number];
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   backend: 'auto',
@@ -51,6 +62,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   minDetectionScore: 0.5,
   minMeshScore: 0.5,
   maxFaces: 10,
+  runtime: 'onnxruntime',
 };
 
 export interface LoadedEngine {
@@ -80,20 +92,11 @@ export function engineModelHashes(
 export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise<LoadedEngine> {
   const started = performance.now();
   const backend = await selectBackend(config.backend, log);
-  const graphs = [
-    ...(config.detector === 'frDetect' ? [] : ['blazeface' as const]),
-    'facemesh',
-    'antispoof',
-    'liveness',
-    ...(config.embedder === 'faceres' ? ['faceres' as const] : []),
-  ] as const;
-  const loaded = await Promise.all(graphs.map((name) => loadVerifiedGraphModel(MODELS[name], config.modelDir)));
   const sessions = new Map<string, NetworkSession>();
+  const threads = config.threads === undefined ? {} : { threads: config.threads };
   const opened: Sessions = {
-    graph: (name) => {
-      const found = loaded.find((l) => l.entry.name === name);
-      if (!found) throw new Error(`model ${name} was not loaded`);
-      const s = tfjsGraphSession(name, found.model);
+    graph: async (name) => {
+      const s = await openGraph(MODELS[name], config, threads, log);
       sessions.set(name, s);
       return s;
     },
@@ -103,15 +106,21 @@ export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise
       return s;
     },
   };
-  const embedder = await loadEmbedder(config, opened);
-  const passive = await loadPassiveModel(MODELS.passiveLiveness, config.modelDir);
+  const [detector, landmarks, antispoof, liveness, embedder, passive] = await Promise.all([
+    loadDetector(config, opened),
+    opened.graph('facemesh'),
+    opened.graph('antispoof'),
+    opened.graph('liveness'),
+    loadEmbedder(config, opened),
+    loadPassiveModel(MODELS.passiveLiveness, config.modelDir, config.runtime === 'onnxruntime' ? { threads: 1 } : undefined),
+  ]);
   const engine = new FaceEngine(
     {
-      detector: await loadDetector(config, opened),
-      landmarker: new FacemeshLandmarker(opened.graph('facemesh')),
+      detector,
+      landmarker: new FacemeshLandmarker(landmarks),
       embedder,
-      antispoof: new ShippedLivenessNet('antispoof', opened.graph('antispoof'), 128),
-      liveness: new ShippedLivenessNet('liveness', opened.graph('liveness'), 32),
+      antispoof: new ShippedLivenessNet('antispoof', antispoof, 128),
+      liveness: new ShippedLivenessNet('liveness', liveness, 32),
       passive,
     },
     { backend, modelHashes: engineModelHashes(config), minMeshScore: config.minMeshScore },
@@ -127,31 +136,46 @@ export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise
   return { engine, loadMs };
 }
 
+/**
+ * One of Human's tfjs graphs: converted to ONNX and run on ONNX Runtime (`runtime: onnxruntime`), else on tfjs.
+ * A file that fails its check is refused either way; a graph that cannot be converted or loaded by ONNX Runtime
+ * falls back to tfjs (the same network, slower), and the log says which and why.
+ */
+async function openGraph(entry: ModelEntry, config: EngineConfig, threads: OnnxOptions, log: Logger): Promise<NetworkSession> {
+  if (config.runtime === 'onnxruntime') {
+    const artifacts = await readVerifiedGraphArtifacts(entry, config.modelDir);
+    try {
+      return await loadConvertedGraphSession(artifacts, threads);
+    } catch (err) {
+      log.warn('network falls back to tfjs: its ONNX conversion cannot run', { network: entry.name, error: describeError(err) });
+    }
+  }
+  return tfjsGraphSession(entry.name, (await loadVerifiedGraphModel(entry, config.modelDir)).model);
+}
+
 /** Every session the engine opens goes through these, so that the log can say where each network runs. */
 interface Sessions {
-  graph(name: ModelName): NetworkSession;
+  graph(name: ModelName): Promise<NetworkSession>;
   onnx(name: ModelName, options: OnnxOptions): Promise<NetworkSession>;
 }
 
 /** The configured identity network, on ONNX Runtime where it is an ONNX file, else on tfjs. */
 async function loadEmbedder(config: EngineConfig, open: Sessions): Promise<Embedder> {
   if (config.embedder === 'faceplugin')
-    return new FacepluginEmbedder(
-      await open.onnx('faceplugin', { spin: true, ...(config.threads === undefined ? {} : { threads: config.threads }) }),
-    );
-  if (config.embedder === 'faceres') return new FaceresEmbedder(open.graph('faceres'));
+    return new FacepluginEmbedder(await open.onnx('faceplugin', config.threads === undefined ? {} : { threads: config.threads }));
+  if (config.embedder === 'faceres') return new FaceresEmbedder(await open.graph('faceres'));
   const { weights } = await loadVerifiedWeights(MODELS.dlibResnet, config.modelDir);
   const net = createFaceRecognitionNet();
   net.loadFromWeightMap(weights);
   return new DlibResnetEmbedder(net);
 }
 
-/** The configured face detector: BlazeFace on tfjs, or fr_detect and fr_landmark on ONNX Runtime. */
+/** The configured face detector: BlazeFace (converted, or on tfjs), or fr_detect and fr_landmark on ONNX Runtime. */
 async function loadDetector(config: EngineConfig, open: Sessions): Promise<FaceDetector> {
   const options = { minScore: config.minDetectionScore, maxFaces: config.maxFaces, maxIou: 0.3 };
-  if (config.detector !== 'frDetect') return new BlazefaceDetector(open.graph('blazeface'), options);
+  if (config.detector !== 'frDetect') return new BlazefaceDetector(await open.graph('blazeface'), options);
   // small nets: one thread runs them faster than two (2.7 vs 6.9 ms for fr_detect here) and leaves a core free
-  const small = { threads: 1, optimization: 'all' } as const;
+  const small = { threads: 1 } as const;
   const [detect, landmark] = await Promise.all([open.onnx('frDetect', small), open.onnx('frLandmark', small)]);
   return new FrDetector(detect, landmark, options, FR_TO_BLAZEFACE_BOX);
 }

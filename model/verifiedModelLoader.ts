@@ -110,6 +110,26 @@ export async function loadVerifiedGraphModel(entry: ModelEntry, dirOverride?: st
   return { entry, model, bytes: weightData.byteLength };
 }
 
+/** A tfjs graph model's parts, verified, without building it on tfjs: what the ONNX conversion reads. */
+export interface GraphArtifacts {
+  readonly entry: ModelEntry;
+  readonly topology: unknown;
+  readonly signature: unknown;
+  readonly weights: NamedTensorMap;
+}
+
+/** Reads and verifies a tfjs graph model's files and decodes its weights (float16 ones widened to float32). */
+export async function readVerifiedGraphArtifacts(entry: ModelEntry, dirOverride?: string): Promise<GraphArtifacts> {
+  const { json: raw, groups, weightData } = await readEntry(entry, dirOverride);
+  const json = raw as ModelJson;
+  if (json.format !== 'graph-model') throw new ModelError('model_integrity', `${entry.name} is no tfjs graph model`);
+  const weights = io.decodeWeights(
+    weightData,
+    groups.flatMap((group) => group.weights),
+  );
+  return { entry, topology: json.modelTopology, signature: json.signature, weights };
+}
+
 /** Loads the named weight tensors of a network defined in code (face-api's format), verified like a graph model. */
 export async function loadVerifiedWeights(
   entry: ModelEntry,

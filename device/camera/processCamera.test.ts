@@ -128,4 +128,14 @@ describe.runIf(nuaa)('ReplayCamera', () => {
     expect(frames).toHaveLength(n);
     expect(performance.now() - started).toBeGreaterThanOrEqual(((n - 1) * 1000) / 200 - 5);
   });
+
+  it('loops a folder in name order, pass after pass, the same frames each time', async () => {
+    const dir = frameDir();
+    const names = readdirSync(dir).sort();
+    const frames = await take(new ReplayCamera({ source: dir, framerate: 500, loop: true }), 2 * names.length + 1);
+    frames.forEach((f, i) => {
+      expect(f.data.equals(readFileSync(join(dir, names[i % names.length] as string))), `frame ${i}`).toBe(true);
+      expect(f.seq).toBe(i);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BACKEND_CHOICES } from '../../model/backend.js';
-import { DEFAULT_ENGINE_CONFIG, DETECTORS, EMBEDDERS } from '../../model/loadFaceEngine.js';
+import { DEFAULT_ENGINE_CONFIG, DETECTORS, EMBEDDERS, NET_RUNTIMES } from '../../model/loadFaceEngine.js';
 
 /** Days of a schedule rule, as the config names them (index = Date.getDay()). */
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -51,6 +51,8 @@ export const configSchema = z.strictObject({
       embedder: z.enum(EMBEDDERS).default(DEFAULT_ENGINE_CONFIG.embedder),
       /** Intra-op threads of each ONNX Runtime session (default: one per core). */
       threads: int(1, 64).optional(),
+      /** Where the networks made for tfjs run: written as ONNX on ONNX Runtime (native, the default), or on tfjs. */
+      runtime: z.enum(NET_RUNTIMES).default(DEFAULT_ENGINE_CONFIG.runtime),
       minDetectionScore: z.number().gt(0).lt(1).default(DEFAULT_ENGINE_CONFIG.minDetectionScore),
       /** A folder holding every model file (laid out as in their npm packages) instead of node_modules. */
       modelDir: z.string().min(1).optional(),

@@ -28,6 +28,8 @@ export interface BestMatch {
 /** What the stages learn about one frame, stage by stage: each context is the one before it, grown. */
 export interface FrameInput {
   readonly frame: Frame;
+  /** The frame decoded ahead, beside its motion check (an awake gate only). */
+  readonly image?: RgbImage;
 }
 export interface Decoded extends FrameInput {
   readonly image: RgbImage;
@@ -59,7 +61,8 @@ const pass = <O>(value: O): StageResult<never, O> => ({ ok: true, value });
 
 /**
  * Motion gate on a grey thumbnail (JPEG shrink-on-load makes it a small fraction of a full decode). While the gate
- * sleeps, only every `idleEvery`-th frame is looked at.
+ * sleeps, only every `idleEvery`-th frame is looked at; while it is awake, the full decode runs beside the thumbnail
+ * (both in sharp's threads), so an awake frame costs one decode's time, not two.
  */
 export function motionStage(gate: MotionGate, width: number, idleEvery: number, now: () => number): Stage<FrameInput, FrameInput> {
   let awake = true;
@@ -69,13 +72,17 @@ export function motionStage(gate: MotionGate, width: number, idleEvery: number, 
     async run(c) {
       if (!awake && ++skipped < idleEvery) return { ok: false, reason: 'no_motion', value: c };
       skipped = 0;
+      // a frame that does not decode is the decode stage's to report: here it is only not decoded ahead
+      const early = awake ? decodeImage(c.frame.data, `frame ${c.frame.seq}`, CAMERA_DECODE_LIMITS).catch(() => undefined) : undefined;
       const { data, info } = await sharp(c.frame.data, { failOn: 'none' })
         .resize({ width })
         .greyscale()
         .raw()
         .toBuffer({ resolveWithObject: true });
       awake = gate.update({ width: info.width, height: info.height, data }, now()).awake;
-      return awake ? pass(c) : { ok: false, reason: 'no_motion', value: c };
+      if (!awake) return { ok: false, reason: 'no_motion', value: c };
+      const image = await early;
+      return pass(image ? { ...c, image } : c);
     },
   };
 }
@@ -84,6 +91,7 @@ export function decodeStage(): Stage<FrameInput, Decoded> {
   return {
     name: 'decode',
     async run(c) {
+      if (c.image) return pass({ ...c, image: c.image });
       try {
         return pass({ ...c, image: await decodeImage(c.frame.data, `frame ${c.frame.seq}`, CAMERA_DECODE_LIMITS) });
       } catch (err) {

@@ -66,7 +66,11 @@ function procStat(pid: number): { cpuTicks: number; rssKb: number } {
 export async function idleCpu(
   seconds: number,
   idleEvery = 8,
-  engine: { readonly detector: string; readonly embedder: string } = { detector: 'blazeface', embedder: 'faceplugin' },
+  engine: { readonly detector: string; readonly embedder: string; readonly runtime: string } = {
+    detector: 'blazeface',
+    embedder: 'faceplugin',
+    runtime: 'onnxruntime',
+  },
 ): Promise<{ cpuPercentOfOneCore: number; rssStartMb: number; rssEndMb: number; seconds: number }> {
   const nuaa = datasetDir('nuaa');
   if (!nuaa) throw new Error('nuaa-train is not on this machine');
@@ -81,7 +85,7 @@ export async function idleCpu(
     const config = join(dir, 'config.yaml');
     writeFileSync(
       config,
-      `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\ncamera: { kind: replay, source: ${frameDir}, framerate: 15, loop: true }\nlogLevel: warn\nstatus: { port: 0 }\nmotion: { idleEvery: ${idleEvery} }\nengine: { detector: ${engine.detector}, embedder: ${engine.embedder} }\n`,
+      `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\ncamera: { kind: replay, source: ${frameDir}, framerate: 15, loop: true }\nlogLevel: warn\nstatus: { port: 0 }\nmotion: { idleEvery: ${idleEvery} }\nengine: { detector: ${engine.detector}, embedder: ${engine.embedder}, runtime: ${engine.runtime} }\n`,
     );
     const child = spawn(process.execPath, [cli, 'run', '--config', config], { stdio: 'ignore' });
     const tick = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;

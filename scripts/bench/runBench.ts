@@ -1,14 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { allPairsScores, type LabelledEmbedding } from '../../calibration/allPairsScores.js';
-import { FaceApiPeer, PEER_NAME, peerSimilarity } from '../../calibration/faceApiPeer.js';
-import { rocAuc, tarAtFar } from '../../calibration/verificationMetrics.js';
+import type { LabelledEmbedding } from '../../calibration/allPairsScores.js';
+import { FaceApiPeer, peerName, peerSimilarity } from '../../calibration/faceApiPeer.js';
+import { labelledFace } from '../../calibration/labelledFace.js';
 import { silentLogger } from '../../common/logger.js';
 import { cosine } from '../../model/embedder/embedder.js';
 import { decodeImageFile } from '../../model/image/decodeImage.js';
-import { DEFAULT_ENGINE_CONFIG, type DetectorName, type EmbedderName, loadFaceEngine } from '../../model/loadFaceEngine.js';
+import {
+  DEFAULT_ENGINE_CONFIG,
+  type DetectorName,
+  type EmbedderName,
+  loadFaceEngine,
+  type NetRuntime,
+} from '../../model/loadFaceEngine.js';
 import { latencyImages, lfwFoldImages } from './benchImages.js';
 import { idleCpu, loopLatency } from './benchLoop.js';
+import { peerLatency, separation } from './benchPeer.js';
 import { summary } from './stats.js';
 
 const { values: args } = parseArgs({
@@ -19,6 +26,7 @@ const { values: args } = parseArgs({
     embedder: { type: 'string', default: DEFAULT_ENGINE_CONFIG.embedder },
     detector: { type: 'string', default: DEFAULT_ENGINE_CONFIG.detector },
     threads: { type: 'string' },
+    runtime: { type: 'string', default: DEFAULT_ENGINE_CONFIG.runtime },
     'no-peer': { type: 'boolean', default: false },
     'no-separation': { type: 'boolean', default: false },
     'no-loop': { type: 'boolean', default: false },
@@ -41,15 +49,17 @@ const engineConfig = {
   ...DEFAULT_ENGINE_CONFIG,
   embedder: args.embedder as EmbedderName,
   detector: args.detector as DetectorName,
+  runtime: args.runtime as NetRuntime,
   ...(args.threads ? { threads: Number(args.threads) } : {}),
 };
 const { engine, loadMs } = await loadFaceEngine(engineConfig, silentLogger);
 report.backend = engine.info.backend;
 report.embedder = engine.embedderName;
 report.detector = engineConfig.detector;
+report.runtime = engineConfig.runtime;
 report.modelLoadMs = ms(loadMs);
 print(
-  `facelock bench: backend ${engine.info.backend}, detector ${engineConfig.detector}, embedder ${engine.embedderName}, model load ${ms(loadMs)} ms`,
+  `facelock bench: backend ${engine.info.backend}, tfjs-made nets on ${engineConfig.runtime}, detector ${engineConfig.detector}, embedder ${engine.embedderName}, model load ${ms(loadMs)} ms`,
 );
 
 // 2. per-stage latency over real images
@@ -121,67 +131,50 @@ if (!args['no-loop']) {
   );
 }
 
-// 4. the peer on the same images, same backend
-let peer: FaceApiPeer | undefined;
+// 4. the peer on the same images, same backend: its default (tiny detector) and its best (SSD) configuration
+const peers: FaceApiPeer[] = [];
 if (!args['no-peer']) {
-  peer = await FaceApiPeer.load();
-  const total: number[] = [];
-  const detect: number[] = [];
-  for (const file of images) await peer.analyze(await decodeImageFile(file));
-  for (let r = 0; r < repeats; r++) {
-    for (const file of images) {
-      const p = await peer.analyze(await decodeImageFile(file));
-      detect.push(p.detectMs);
-      if (p.found) total.push(p.totalMs);
-    }
-  }
   const ours = summary(stages.detectLandmarksEmbed ?? []).median;
-  const theirs = summary(total).median;
-  report.peer = {
-    name: PEER_NAME,
-    detectMs: ms(summary(detect).median),
-    detectLandmarksEmbedMs: { median: ms(theirs), p95: ms(summary(total).p95), n: total.length },
-  };
-  report.speedRatio = Math.round((theirs / ours) * 100) / 100;
-  print(`peer ${PEER_NAME}: detect ${ms(summary(detect).median)} ms, detect+landmarks+embed ${ms(theirs)} ms median`);
-  print(`speed: facelock detect+landmarks+embed ${ms(ours)} ms vs peer ${ms(theirs)} ms -> ${report.speedRatio}x`);
+  const reports: Record<string, unknown>[] = [];
+  for (const detector of ['tiny', 'ssd'] as const) {
+    const peer = await FaceApiPeer.load(detector);
+    peers.push(peer);
+    const t = await peerLatency(peer, images, repeats);
+    const ratio = Math.round((t.total.median / ours) * 100) / 100;
+    reports.push({
+      name: peerName(detector),
+      detectMs: ms(t.detect.median),
+      detectLandmarksEmbedMs: { median: ms(t.total.median), p95: ms(t.total.p95), n: t.total.n },
+      speedRatio: ratio,
+    });
+    print(`peer ${peerName(detector)}: detect ${ms(t.detect.median)} ms, detect+landmarks+embed ${ms(t.total.median)} ms median`);
+    print(`speed: facelock detect+landmarks+embed ${ms(ours)} ms vs this peer ${ms(t.total.median)} ms -> ${ratio}x`);
+  }
+  report.peers = reports;
 }
 
-// 5. separation: all pairs of the images of the chosen lfw-dev folds
+// 5. separation: all pairs of the images of the chosen lfw-dev folds, the labelled (central) face of each
 if (!args['no-separation']) {
   const folds = args.folds.split(',').map(Number);
   const { images: lfw } = lfwFoldImages(folds);
   const ours: LabelledEmbedding[] = [];
-  const theirs: LabelledEmbedding[] = [];
+  const theirs: LabelledEmbedding[][] = peers.map(() => []);
   for (const it of lfw) {
     const image = await decodeImageFile(it.path);
-    ours.push({ identity: it.identity, embedding: (await engine.analyze(image, { maxFaces: 1 })).faces[0]?.embedding });
-    if (peer) theirs.push({ identity: it.identity, embedding: (await peer.analyze(image)).descriptor });
+    const face = labelledFace((await engine.analyze(image, { embed: false })).faces, (f) => f.detectionBox, image);
+    ours.push({ identity: it.identity, embedding: face ? await engine.embed(image, face) : undefined });
+    for (const [i, peer] of peers.entries()) theirs[i]?.push({ identity: it.identity, embedding: await peer.describe(image) });
   }
-  const measure = (items: typeof ours, sim: (a: Float32Array, b: Float32Array) => number) => {
-    const s = allPairsScores(items, sim);
-    const at = (far: number) => {
-      const p = tarAtFar(s.genuine, s.impostor, far);
-      return { tar: Math.round(p.tar * 1000) / 1000, threshold: Math.round(p.threshold * 10000) / 10000, resolvable: p.resolvable };
-    };
-    return {
-      images: items.length,
-      noFace: s.failedToEnrol,
-      genuinePairs: s.genuine.length,
-      impostorPairs: s.impostor.length,
-      auc: Math.round(rocAuc(s.genuine, s.impostor) * 10000) / 10000,
-      far1e3: at(1e-3),
-      far1e4: at(1e-4),
-    };
-  };
-  const sep: Record<string, unknown> = { folds, facelock: measure(ours, cosine) };
-  if (peer) sep.peer = measure(theirs, peerSimilarity);
+  const sep: Record<string, unknown> = { folds, facelock: separation(ours, cosine) };
+  peers.forEach((peer, i) => {
+    sep[`face-api ${peer.detector}`] = separation(theirs[i] ?? [], peerSimilarity);
+  });
   report.separation = sep;
   for (const [who, m] of Object.entries(sep)) {
     if (who === 'folds') continue;
-    const r = m as ReturnType<typeof measure>;
+    const r = m as ReturnType<typeof separation>;
     print(
-      `separation ${who.padEnd(8)} lfw-dev folds ${folds.join(',')}: ${r.images} images (${r.noFace} no face), ${r.genuinePairs} genuine / ${r.impostorPairs} impostor pairs: AUC ${r.auc}, TAR@FAR1e-3 ${r.far1e3.tar} (thr ${r.far1e3.threshold}), TAR@FAR1e-4 ${r.far1e4.tar} (thr ${r.far1e4.threshold})`,
+      `separation ${who.padEnd(13)} lfw-dev folds ${folds.join(',')}: ${r.images} images (${r.noFace} no face), ${r.genuinePairs} genuine / ${r.impostorPairs} impostor pairs: AUC ${r.auc}, TAR@FAR1e-3 ${r.far1e3.tar} (thr ${r.far1e3.threshold}), TAR@FAR1e-4 ${r.far1e4.tar} (thr ${r.far1e4.threshold})`,
     );
   }
 }

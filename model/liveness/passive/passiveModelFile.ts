@@ -4,9 +4,11 @@ import type { Face } from '../../faceTypes.js';
 import type { RgbImage } from '../../image/rgbImage.js';
 import type { ModelEntry } from '../../manifest.js';
 import { type NetworkSession, output } from '../../runtime/networkSession.js';
+import { loadOnnxSession, type OnnxOptions } from '../../runtime/onnxRuntime.js';
 import { tfjsCodeSession } from '../../runtime/tfjsSession.js';
 import { loadVerifiedWeights, readVerifiedJson } from '../../verifiedModelLoader.js';
 import { CROP_SIDE, type NetTensors, type PassiveNetConfig, passiveForward, resizeCrops } from './passiveNet.js';
+import { passiveNetToOnnx } from './passiveOnnx.js';
 
 export const PASSIVE_FORMAT = 'facelock-passive-liveness/1';
 export const PASSIVE_FILES = { json: 'passive-liveness.json', weights: 'passive-liveness.bin' } as const;
@@ -28,14 +30,15 @@ export interface PassiveModelMeta {
  * probability that the face is live.
  */
 export class PassiveLivenessModel {
-  /** The net behind the runtime port: a network defined in code, on tfjs. */
-  readonly session: NetworkSession;
-
   constructor(
     readonly meta: PassiveModelMeta,
-    tensors: NetTensors,
-  ) {
-    this.session = tfjsCodeSession(
+    /** The net behind the runtime port. */
+    readonly session: NetworkSession,
+  ) {}
+
+  /** The net on tfjs, run by `passiveForward` itself (the training code's own forward pass). */
+  static onTfjs(meta: PassiveModelMeta, tensors: NetTensors): PassiveLivenessModel {
+    const session = tfjsCodeSession(
       'passiveLiveness',
       { inputs: ['crops'], outputs: ['probability'] },
       ({ crops }) => ({
@@ -48,6 +51,15 @@ export class PassiveLivenessModel {
         for (const t of Object.values(tensors)) t.dispose();
       },
     );
+    return new PassiveLivenessModel(meta, session);
+  }
+
+  /** The net written as ONNX (batch normalisation folded) on ONNX Runtime; the tensors are released. */
+  static async onOnnx(meta: PassiveModelMeta, tensors: NetTensors, options: OnnxOptions = {}): Promise<PassiveLivenessModel> {
+    const weights = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, Float32Array.from(t.dataSync())]));
+    for (const t of Object.values(tensors)) t.dispose();
+    const session = await loadOnnxSession('passiveLiveness', passiveNetToOnnx(meta.net, weights, meta.temperature), options);
+    return new PassiveLivenessModel(meta, session);
   }
 
   /** Calibrated probabilities for crops of CROP_SIDE pixels (N x side x side x 3 in [0, 1]). */
@@ -82,8 +94,12 @@ function checkedMeta(meta: Partial<PassiveModelMeta>, file: string): PassiveMode
   return meta as PassiveModelMeta;
 }
 
-/** Loads the model of a manifest entry after checking both files' sha256, and refuses any other format. */
-export async function loadPassiveModel(entry: ModelEntry, dir?: string): Promise<PassiveLivenessModel> {
+/**
+ * Loads the model of a manifest entry after checking both files' sha256, and refuses any other format; it runs on
+ * ONNX Runtime unless `onnx` is undefined (then on tfjs).
+ */
+export async function loadPassiveModel(entry: ModelEntry, dir?: string, onnx?: OnnxOptions): Promise<PassiveLivenessModel> {
   const { weights, json } = await loadVerifiedWeights(entry, dir);
-  return new PassiveLivenessModel(checkedMeta(json as Partial<PassiveModelMeta>, entry.files[0]?.path ?? entry.name), weights);
+  const meta = checkedMeta(json as Partial<PassiveModelMeta>, entry.files[0]?.path ?? entry.name);
+  return onnx ? PassiveLivenessModel.onOnnx(meta, weights, onnx) : PassiveLivenessModel.onTfjs(meta, weights);
 }
