@@ -106,6 +106,11 @@ export const configSchema = z.strictObject({
         .default('GPIO17'),
       /** Relay boards that energise on a low level. */
       activeLow: z.boolean().default(false),
+      /**
+       * gpiod driver: how long a new gpioset must stay up before its line counts as driven. libgpiod's gpioset fails
+       * on a busy or missing line within milliseconds; the tests' Node fakes need longer to start.
+       */
+      settleMs: int(20, 5000).default(150),
       /** The sysfs GPIO folder (sysfs driver). */
       sysfsRoot: z.string().min(1).default('/sys/class/gpio'),
       /** Where the simulated lock appends its transitions (JSON lines); default: the log only. */

@@ -52,10 +52,14 @@ function levels(state: string): (number | null)[] {
   return out;
 }
 
+/** The fake tools are Node scripts: 140 ms to start on this machine, where libgpiod's gpioset takes milliseconds. */
+const FAKE_SETTLE_MS = 1000;
+
 for (const version of [1, 2] as const) {
   describe(`GpiodLock with libgpiod v${version} tools (fakes on PATH)`, () => {
     it('holds the relay line inactive from the start and pulses it active for unlockMs', async () => {
       const state = fakeGpio(version);
+      // the default settle time: this test measures how long the relay is active
       const lock = await GpiodLock.open({ line: 'GPIO17', activeLow: false }, silentLogger);
       expect(levels(state)).toEqual([0]);
       const controller = new LockController(lock, { unlockMs: 300, maxUnlockMs: 2000 }, silentLogger);
@@ -90,9 +94,13 @@ for (const version of [1, 2] as const) {
 
     it('refuses a wrong line name and a busy line with clear errors, leaving the relay undriven', async () => {
       fakeGpio(version);
-      await expect(GpiodLock.open({ line: 'GPIO99', activeLow: false }, silentLogger)).rejects.toThrow(/no GPIO line named GPIO99/);
+      await expect(GpiodLock.open({ line: 'GPIO99', activeLow: false, settleMs: FAKE_SETTLE_MS }, silentLogger)).rejects.toThrow(
+        /no GPIO line named GPIO99/,
+      );
       const state = fakeGpio(version, { FAKE_GPIO_BUSY: '17' });
-      const err = await GpiodLock.open({ line: 'GPIO17', activeLow: false }, silentLogger).catch((e: unknown) => e);
+      const err = await GpiodLock.open({ line: 'GPIO17', activeLow: false, settleMs: FAKE_SETTLE_MS }, silentLogger).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(LockError);
       expect((err as Error).message).toMatch(
         /could not drive GPIO17 inactive: gpioset: error setting the GPIO line values: Device or resource busy/,
@@ -103,7 +111,10 @@ for (const version of [1, 2] as const) {
     it('drives the relay inactive again when its gpioset dies, and says so', async () => {
       const state = fakeGpio(version);
       const lines: string[] = [];
-      const lock = await GpiodLock.open({ line: 'GPIO17', activeLow: false }, createLogger({ level: 'info', write: (l) => lines.push(l) }));
+      const lock = await GpiodLock.open(
+        { line: 'GPIO17', activeLow: false, settleMs: FAKE_SETTLE_MS },
+        createLogger({ level: 'info', write: (l) => lines.push(l) }),
+      );
       await lock.unlock();
       const active = events(state).find((e) => e.event === 'set' && e.value === 1) as LineEvent;
       process.kill(active.pid, 'SIGKILL');

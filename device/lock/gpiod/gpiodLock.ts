@@ -11,9 +11,11 @@ export interface GpiodLockOptions {
   readonly line: string;
   /** Relay boards that energise on a low level. */
   readonly activeLow: boolean;
+  /** How long a new gpioset must stay up before its line counts as driven (default 150 ms; a busy line fails at once). */
+  readonly settleMs?: number;
 }
 
-/** How long a new holder must stay up before its line counts as driven (a busy line fails at once). */
+/** How long a new holder must stay up before its line counts as driven (a busy line fails at once); as lock.settleMs. */
 const SETTLE_MS = 150;
 
 /**
@@ -75,7 +77,7 @@ export class GpiodLock implements Lock {
     });
     child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const early = await Promise.race([exited, sleep(SETTLE_MS).then(() => 'running' as const)]);
+    const early = await Promise.race([exited, sleep(this.options.settleMs ?? SETTLE_MS).then(() => 'running' as const)]);
     if (early !== 'running') {
       const why = stderr.join('').trim() || `exit code ${early}`;
       if (value === 1) await this.lock().catch(() => {});
