@@ -69,8 +69,7 @@ describe('systemd/facelock.service', () => {
     for (const version of [1, 2] as const) {
       const state = join(dir, `release-v${version}.jsonl`);
       const config = join(dir, 'config.yaml');
-      // the fake gpioset is a Node script, slower to start (and to fail) than libgpiod's
-      writeFileSync(config, 'lock: { driver: gpiod, line: GPIO17, settleMs: 1000 }\n');
+      writeFileSync(config, 'lock: { driver: gpiod, line: GPIO17 }\n');
       const r = await runCli(['lock', 'release', '--config', config], { env: fakeGpioEnv(version, { FAKE_GPIO_STATE: state }) });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/relay GPIO17 driven inactive and released \(gpiod\)/);

@@ -107,10 +107,10 @@ export const configSchema = z.strictObject({
       /** Relay boards that energise on a low level. */
       activeLow: z.boolean().default(false),
       /**
-       * gpiod driver: how long a new gpioset must stay up before its line counts as driven. libgpiod's gpioset fails
-       * on a busy or missing line within milliseconds; the tests' Node fakes need longer to start.
+       * gpiod driver: how long a new gpioset has to show its line driven (gpioinfo reports it requested as an output)
+       * before the drive fails and the door is driven locked. libgpiod's tools take milliseconds.
        */
-      settleMs: int(20, 5000).default(150),
+      driveTimeoutMs: int(200, 10_000).default(2000),
       /** The sysfs GPIO folder (sysfs driver). */
       sysfsRoot: z.string().min(1).default('/sys/class/gpio'),
       /** Where the simulated lock appends its transitions (JSON lines); default: the log only. */

@@ -14,7 +14,7 @@ export async function createLock(config: Readonly<FacelockConfig>['lock'], log: 
   if (config.driver === 'sim') return new SimLock(log, config.simFile);
   if (config.driver === 'sysfs') return SysfsLock.open({ root: config.sysfsRoot, line: config.line, activeLow: config.activeLow }, log);
   try {
-    return await GpiodLock.open({ line: config.line, activeLow: config.activeLow, settleMs: config.settleMs }, log);
+    return await GpiodLock.open({ line: config.line, activeLow: config.activeLow, driveTimeoutMs: config.driveTimeoutMs }, log);
   } catch (err) {
     if (config.driver === 'gpiod' || !(err instanceof LockError)) throw err;
     log.warn(`no usable GPIO relay line (${err.message}): using the simulated lock, which records transitions only`);

@@ -7,7 +7,7 @@ import { silentLogger } from '../../common/logger.js';
 import { projectRoot } from '../../common/projectRoot.js';
 import { createCamera } from '../../device/camera/createCamera.js';
 import { GpiodLock } from '../../device/lock/gpiod/gpiodLock.js';
-import { findLine, gpiodVersion } from '../../device/lock/gpiod/gpiodTools.js';
+import { findLine, gpiodVersion, lineDriven } from '../../device/lock/gpiod/gpiodTools.js';
 import { LockController } from '../../device/lock/lockController.js';
 import { CLI } from '../../test/runCli.js';
 import { hilLines, hilSkipReason } from './hilEnvironment.js';
@@ -58,6 +58,15 @@ describe.skipIf(skip !== undefined)('hardware in the loop: the relay on a Raspbe
     console.log(`relay pulse measured on ${lines.sense}: ${ms} ms (configured 500)`);
     expect(ms).toBeGreaterThanOrEqual(480);
     expect(ms).toBeLessThan(900);
+  });
+
+  it("reads its relay line as driven in the Pi's own gpioinfo output while it holds it, and as free after close", async () => {
+    const version = gpiodVersion();
+    const address = findLine(version, lines.relay, 'FACELOCK_HIL_RELAY');
+    const driver = await GpiodLock.open({ line: lines.relay, activeLow: false }, silentLogger);
+    expect(await lineDriven(version, address), 'the positive check GpiodLock waits for').toBe(true);
+    await driver.close();
+    expect(await lineDriven(version, address)).toBe(false);
   });
 
   it('releases the relay within 1 s of SIGKILL of the process holding it', async () => {

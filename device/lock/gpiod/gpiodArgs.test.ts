@@ -1,6 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { holdArgs, monitorArgs, parseGpiodVersion, parseLineAddress, parseMonitorLine } from './gpiodArgs.js';
+import {
+  holdArgs,
+  lineInfoArgs,
+  monitorArgs,
+  parseGpiodVersion,
+  parseLineAddress,
+  parseLineDriven,
+  parseMonitorLine,
+} from './gpiodArgs.js';
 
 const realGpioset = spawnSync('gpioset', ['--version'], { encoding: 'utf8' });
 
@@ -13,6 +21,26 @@ describe('libgpiod tool syntax', () => {
     expect(parseGpiodVersion('gpioset (libgpiod) v1.6.3\nCopyright (C) 2017-2018')).toBe(1);
     expect(parseGpiodVersion('gpioset (libgpiod) v2.2.1\n')).toBe(2);
     expect(() => parseGpiodVersion('command not found')).toThrow(/cannot tell the libgpiod version/);
+  });
+
+  it('tells a line held as an output from a free, input or other line in v1 and v2 gpioinfo output', () => {
+    const v1 = [
+      'gpiochip0 - 54 lines:',
+      '\tline  16:     "GPIO16"       unused   input  active-high ',
+      '\tline  17:     "GPIO17"    "gpioset"  output  active-high [used]',
+      '\tline  18:     "GPIO18"    "gpioset"   input  active-high [used]',
+      '\tline 170:      unnamed    "gpioset"  output  active-high [used]',
+    ].join('\n');
+    expect(lineInfoArgs(1, { chip: 'gpiochip0', offset: 17 })).toEqual(['gpiochip0']);
+    expect(parseLineDriven(1, v1, 17)).toBe(true);
+    expect(parseLineDriven(1, v1, 16)).toBe(false);
+    expect(parseLineDriven(1, v1, 18)).toBe(false);
+    expect(parseLineDriven(1, v1.replace('output  active-high [used]', 'output  active-high'), 17)).toBe(false);
+    expect(lineInfoArgs(2, { chip: 'gpiochip4', offset: 17 })).toEqual(['-c', 'gpiochip4', '17']);
+    expect(parseLineDriven(2, 'gpiochip4 17\t"GPIO17"\toutput consumer="gpioset"\n', 17)).toBe(true);
+    expect(parseLineDriven(2, 'gpiochip4 17\t"GPIO17"\tinput\n', 17)).toBe(false);
+    expect(parseLineDriven(2, 'gpiochip4 17\t"GPIO17"\toutput\n', 17)).toBe(false);
+    expect(parseLineDriven(2, 'gpiochip4 170\tunnamed\toutput consumer="gpioset"\n', 17)).toBe(false);
   });
 
   it('finds the chip and offset of a named line in v1 and v2 output', () => {

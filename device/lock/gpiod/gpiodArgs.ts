@@ -20,6 +20,25 @@ export function parseLineAddress(output: string): LineAddress | undefined {
   return m ? { chip: m[1] as string, offset: Number(m[2]) } : undefined;
 }
 
+/** `gpioinfo` arguments that show one line's state: v1 lists the whole chip, v2 takes the chip and offset. */
+export function lineInfoArgs(version: GpiodVersion, line: LineAddress): string[] {
+  return version === 1 ? [line.chip] : ['-c', line.chip, String(line.offset)];
+}
+
+/**
+ * Whether `gpioinfo` shows the line requested as an output, i.e. driven: v1 prints
+ * `line  17: "GPIO17" "gpioset" output active-high [used]`, v2 `gpiochip0 17 "GPIO17" output consumer="gpioset"`.
+ */
+export function parseLineDriven(version: GpiodVersion, output: string, offset: number): boolean {
+  const pattern =
+    version === 1
+      ? new RegExp(`^\\s*line\\s+${offset}:(.*)$`, 'm')
+      : new RegExp(`^\\s*(?:gpiochip\\d+\\s+|line\\s+)${offset}:?\\s(.*)$`, 'm');
+  const rest = output.match(pattern)?.[1];
+  if (rest === undefined || !/\boutput\b/.test(rest)) return false;
+  return version === 1 ? /\[[^\]]*\bused\b[^\]]*\]/.test(rest) : /\bconsumer=/.test(rest);
+}
+
 /**
  * A `gpioset` that drives the line and holds it while it runs, and exits when its standard input closes (v1:
  * `--mode=wait` ends on ENTER or end of input; v2: `-i` interactive mode ends at end of input). So when the daemon

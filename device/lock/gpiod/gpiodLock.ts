@@ -4,19 +4,21 @@ import { LockError } from '../../../common/errors.js';
 import type { Logger } from '../../../common/logger.js';
 import type { Lock } from '../../ports.js';
 import { type GpiodVersion, holdArgs, type LineAddress } from './gpiodArgs.js';
-import { findLine, gpiodVersion } from './gpiodTools.js';
+import { findLine, gpiodVersion, lineDriven } from './gpiodTools.js';
 
 export interface GpiodLockOptions {
   /** The relay line by name (`GPIO17`), never by number: the name is the same on Pi 4 and Pi 5. */
   readonly line: string;
   /** Relay boards that energise on a low level. */
   readonly activeLow: boolean;
-  /** How long a new gpioset must stay up before its line counts as driven (default 150 ms; a busy line fails at once). */
-  readonly settleMs?: number;
+  /** How long a new gpioset has to show its line driven in `gpioinfo` before the drive fails (default 2000 ms). */
+  readonly driveTimeoutMs?: number;
 }
 
-/** How long a new holder must stay up before its line counts as driven (a busy line fails at once); as lock.settleMs. */
-const SETTLE_MS = 150;
+/** As lock.driveTimeoutMs: libgpiod's gpioset holds its line within milliseconds; a Pi under load may take longer. */
+const DRIVE_TIMEOUT_MS = 2000;
+/** Pause between two `gpioinfo` queries while a new holder starts. */
+const POLL_MS = 10;
 
 /**
  * The relay on a GPIO line through the libgpiod tools. A spawned `gpioset` always holds the line, at inactive while
@@ -77,9 +79,13 @@ export class GpiodLock implements Lock {
     });
     child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const early = await Promise.race([exited, sleep(this.options.settleMs ?? SETTLE_MS).then(() => 'running' as const)]);
-    if (early !== 'running') {
-      const why = stderr.join('').trim() || `exit code ${early}`;
+    const outcome = await this.untilDriven(exited);
+    if (outcome !== 'driven') {
+      if (outcome === 'timeout') child.kill('SIGKILL');
+      const why =
+        outcome === 'timeout'
+          ? `gpioinfo did not show the line driven within ${this.options.driveTimeoutMs ?? DRIVE_TIMEOUT_MS} ms`
+          : stderr.join('').trim() || `exit code ${outcome.code}`;
       if (value === 1) await this.lock().catch(() => {});
       throw new LockError(`gpioset could not drive ${this.options.line} ${value ? 'active' : 'inactive'}: ${why}`);
     }
@@ -102,6 +108,25 @@ export class GpiodLock implements Lock {
         .then(() => (this.stopping || this.holder ? undefined : this.lock()))
         .catch((err: unknown) => this.log.error('cannot drive the relay inactive', { error: String(err) }));
     });
+  }
+
+  /**
+   * Waits until the kernel reports the line requested as an output (the new holder drives it), the holder exits
+   * (busy or missing line), or the drive timeout passes. A positive check: a slow start is not taken for a hold.
+   */
+  private async untilDriven(exited: Promise<number | null>): Promise<'driven' | 'timeout' | { code: number | null }> {
+    let exit: { code: number | null } | undefined;
+    void exited.then((code) => {
+      exit = { code };
+    });
+    const deadline = Date.now() + (this.options.driveTimeoutMs ?? DRIVE_TIMEOUT_MS);
+    while (Date.now() < deadline) {
+      const driven = await lineDriven(this.version, this.address);
+      if (exit) return exit;
+      if (driven) return 'driven';
+      await sleep(POLL_MS);
+    }
+    return exit ?? 'timeout';
   }
 
   private async stopHolder(): Promise<void> {

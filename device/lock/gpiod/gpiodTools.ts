@@ -1,6 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { LockError } from '../../../common/errors.js';
-import { type GpiodVersion, type LineAddress, parseGpiodVersion, parseLineAddress } from './gpiodArgs.js';
+import { type GpiodVersion, type LineAddress, lineInfoArgs, parseGpiodVersion, parseLineAddress, parseLineDriven } from './gpiodArgs.js';
+
+const execFileAsync = promisify(execFile);
 
 /** The generation of the installed libgpiod tools; a clear error when they are missing. */
 export function gpiodVersion(): GpiodVersion {
@@ -19,4 +22,14 @@ export function findLine(version: GpiodVersion, name: string, what: string): Lin
   const address = r.status === 0 ? parseLineAddress(r.stdout) : undefined;
   if (!address) throw new LockError(`no GPIO line named ${name} on this machine: check ${what} (names look like GPIO17)`);
   return address;
+}
+
+/** Whether the kernel, asked through `gpioinfo`, has the line requested as an output now (a failed query: no). */
+export async function lineDriven(version: GpiodVersion, line: LineAddress): Promise<boolean> {
+  try {
+    const { stdout } = await execFileAsync('gpioinfo', lineInfoArgs(version, line), { encoding: 'utf8', timeout: 5000 });
+    return parseLineDriven(version, stdout, line.offset);
+  } catch {
+    return false;
+  }
 }
