@@ -6,14 +6,9 @@ import type { FacelockConfig } from '../device/config/configSchema.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
 import { DEFAULT_NET } from '../model/liveness/passive/passiveNet.js';
 import { DEFAULT_AUGMENT } from '../training/liveness/augment.js';
+import { DEFAULT_TRAIN, DEFAULT_TRAIN_LIVENESS } from '../training/liveness/trainingDefaults.js';
 import { renderTrainingReportHtml } from '../training/liveness/trainingReportHtml.js';
-import {
-  DEFAULT_TRAIN_LIVENESS,
-  type TrainLivenessOptions,
-  type TrainLivenessReport,
-  trainLiveness,
-} from '../training/liveness/trainLiveness.js';
-import { DEFAULT_TRAIN } from '../training/liveness/trainPassiveNet.js';
+import type { TrainLivenessOptions, TrainLivenessReport } from '../training/liveness/trainLiveness.js';
 import { type CliContext, runCommand } from './cliContext.js';
 import { rate, wholeNumber } from './optionParsers.js';
 
@@ -73,6 +68,8 @@ export function registerTrain(program: Command, context: () => CliContext): void
       await runCommand(ctx, async () => {
         const config = loadConfigFile(opts.config ?? DEFAULT_CONFIG_FILE, { required: opts.config !== undefined });
         const { engine } = await ctx.loadEngine();
+        // the trainer (and the tfjs gradients it needs) loads only for this command
+        const { trainLiveness } = await import('../training/liveness/trainLiveness.js');
         const report = await trainLiveness(engine, trainingOptions(opts, config, ctx.options.paths.stateDir), (stage, detail) =>
           ctx.progress(`${stage}: ${detail}`),
         );

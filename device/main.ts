@@ -135,7 +135,7 @@ async function watchDoor(d: Daemon): Promise<number> {
   );
   d.lock.observe((unlocked) => status.lockState(unlocked));
   opened.statusServer = await startStatusServer(status, { ...config.status, staleSeconds: 10 }, log.child('status'));
-  if (config.mqtt) opened.mqtt = startMqtt(config.mqtt, status, d.lock, audit, log.child('mqtt'));
+  if (config.mqtt) opened.mqtt = await startMqtt(config.mqtt, status, d.lock, audit, log.child('mqtt'));
   const service = new DoorService({
     camera,
     status,

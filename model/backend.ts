@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { describeError, ModelError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { packageDir } from './packageFiles.js';
@@ -20,6 +19,8 @@ async function prepare(name: BackendName): Promise<void> {
     return;
   }
   if (name === 'wasm') {
+    // imported (and so registered) only when chosen: some 20 MB a door that runs every network on ONNX Runtime skips
+    const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
     setWasmPaths(`${packageDir('@tensorflow/tfjs-backend-wasm')}/dist/`);
   }
 }
@@ -71,6 +72,16 @@ export async function selectBackend(choice: BackendChoice, log: Logger): Promise
     }
   }
   throw new ModelError('backend_unavailable', 'no tfjs backend could start (tried tensorflow, wasm, cpu)');
+}
+
+/**
+ * Puts tfjs on its pure-JS CPU backend when nothing has chosen one yet: enough to decode weight files (for their
+ * conversion to ONNX) without starting the WASM backend and its heap, which only a network run on tfjs needs.
+ */
+export async function ensureDecodingBackend(): Promise<void> {
+  if (tf.engine().backendName) return;
+  await tf.setBackend('cpu');
+  await tf.ready();
 }
 
 export { tf };

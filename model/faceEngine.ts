@@ -21,7 +21,7 @@ export interface FaceEngineParts {
 }
 
 export interface FaceEngineInfo {
-  /** Backend the networks run on. */
+  /** The tfjs backend of the networks that run on tfjs; `none` when every network runs on ONNX Runtime. */
   readonly backend: string;
   /** sha256 of every model file, by package and path. */
   readonly modelHashes: Readonly<Record<string, string>>;

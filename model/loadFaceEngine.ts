@@ -1,6 +1,6 @@
 import { describeError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { type BackendChoice, selectBackend } from './backend.js';
+import { type BackendChoice, ensureDecodingBackend, selectBackend } from './backend.js';
 import { BlazefaceDetector, type FaceDetector } from './detector/blazeface.js';
 import { FrDetector } from './detector/frDetect.js';
 import { createFaceRecognitionNet, DlibResnetEmbedder } from './embedder/dlibResnet.js';
@@ -91,12 +91,19 @@ export function engineModelHashes(
 /** Selects the backend, then loads every model file after checking its sha256 against the manifest. */
 export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise<LoadedEngine> {
   const started = performance.now();
-  const backend = await selectBackend(config.backend, log);
+  // the tfjs backend starts only if a network runs on tfjs (runtime tfjs, a graph the conversion does not cover)
+  let tfjsBackend: Promise<string> | undefined;
+  const tfjs = (): Promise<string> => {
+    tfjsBackend ??= selectBackend(config.backend, log);
+    return tfjsBackend;
+  };
+  if (config.runtime === 'tfjs' || config.embedder !== 'faceplugin') await tfjs();
+  else await ensureDecodingBackend();
   const sessions = new Map<string, NetworkSession>();
   const threads = config.threads === undefined ? {} : { threads: config.threads };
   const opened: Sessions = {
     graph: async (name) => {
-      const s = await openGraph(MODELS[name], config, threads, log);
+      const s = await openGraph(MODELS[name], config, threads, log, tfjs);
       sessions.set(name, s);
       return s;
     },
@@ -114,6 +121,7 @@ export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise
     loadEmbedder(config, opened),
     loadPassiveModel(MODELS.passiveLiveness, config.modelDir, config.runtime === 'onnxruntime' ? { threads: 1 } : undefined),
   ]);
+  const backend = tfjsBackend ? await tfjsBackend : 'none';
   const engine = new FaceEngine(
     {
       detector,
@@ -130,7 +138,9 @@ export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise
   log.info('face engine loaded', {
     backend,
     embedder: embedder.name,
-    runtimes: [...sessions.values()].map((s) => `${s.name}=${s.runtime === 'tfjs' ? `tfjs ${backend}` : s.runtime}`).join(' '),
+    runtimes: [...sessions.values()]
+      .map((s) => `${s.name}=${s.runtime === 'tfjs' ? `tfjs ${backend}` : `${s.runtime}:${s.detail}`}`)
+      .join(' '),
     ms: Math.round(loadMs),
   });
   return { engine, loadMs };
@@ -141,7 +151,13 @@ export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise
  * A file that fails its check is refused either way; a graph that cannot be converted or loaded by ONNX Runtime
  * falls back to tfjs (the same network, slower), and the log says which and why.
  */
-async function openGraph(entry: ModelEntry, config: EngineConfig, threads: OnnxOptions, log: Logger): Promise<NetworkSession> {
+async function openGraph(
+  entry: ModelEntry,
+  config: EngineConfig,
+  threads: OnnxOptions,
+  log: Logger,
+  tfjs: () => Promise<string>,
+): Promise<NetworkSession> {
   if (config.runtime === 'onnxruntime') {
     const artifacts = await readVerifiedGraphArtifacts(entry, config.modelDir);
     try {
@@ -150,6 +166,7 @@ async function openGraph(entry: ModelEntry, config: EngineConfig, threads: OnnxO
       log.warn('network falls back to tfjs: its ONNX conversion cannot run', { network: entry.name, error: describeError(err) });
     }
   }
+  await tfjs();
   return tfjsGraphSession(entry.name, (await loadVerifiedGraphModel(entry, config.modelDir)).model);
 }
 

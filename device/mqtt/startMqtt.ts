@@ -4,16 +4,20 @@ import type { FacelockConfig } from '../config/configSchema.js';
 import type { LockController } from '../lock/lockController.js';
 import type { DoorStatus } from '../status/doorStatus.js';
 import type { AuditLog } from '../store/auditLog.js';
-import { MqttBridge } from './mqttBridge.js';
+import type { MqttBridge } from './mqttBridge.js';
 
-/** The MQTT bridge of the config: secrets read from their files, remote commands through the lock controller. */
-export function startMqtt(
+/**
+ * The MQTT bridge of the config: secrets read from their files, remote commands through the lock controller. The
+ * MQTT client library loads only here, so a door without a broker does not carry it.
+ */
+export async function startMqtt(
   config: NonNullable<FacelockConfig['mqtt']>,
   status: DoorStatus,
   lock: LockController,
   audit: AuditLog,
   log: Logger,
-): MqttBridge {
+): Promise<MqttBridge> {
+  const { MqttBridge } = await import('./mqttBridge.js');
   const secret = (file: string | undefined) => (file ? readFileSync(file, 'utf8').trim() : undefined);
   const password = secret(config.passwordFile);
   const commandSecret = secret(config.commandSecretFile);

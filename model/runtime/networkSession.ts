@@ -16,6 +16,8 @@ export type RuntimeName = 'onnxruntime' | 'tfjs';
 export interface NetworkSession {
   readonly name: string;
   readonly runtime: RuntimeName;
+  /** How the runtime runs it, for the engine's log (ONNX Runtime: the graph optimisation level it runs at). */
+  readonly detail?: string;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   /** Runs the network; `outputs` picks outputs by name (default: all). */

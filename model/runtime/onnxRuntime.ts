@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { ModelError } from '../../common/errors.js';
 import type { Feeds, NamedTensor, NetworkSession } from './networkSession.js';
+import { fastestLevel, layoutTransformsApply, type OptimizationChoice, type OptimizationLevel } from './onnxOptimization.js';
 
 /** The part of onnxruntime-node facelock uses (loaded on first use: a machine without it still runs the tfjs nets). */
 interface Ort {
@@ -16,6 +17,7 @@ interface OrtTensor {
 }
 interface OrtSession {
   readonly inputNames: readonly string[];
+  readonly inputMetadata: readonly { readonly name: string; readonly type?: string; readonly shape?: readonly (number | string)[] }[];
   readonly outputNames: readonly string[];
   run(feeds: Record<string, OrtTensor>, outputs?: readonly string[]): Promise<Record<string, OrtTensor>>;
   release(): Promise<void>;
@@ -25,11 +27,12 @@ export interface OnnxOptions {
   /** Intra-op threads of each session (default: one per core). */
   readonly threads?: number;
   /**
-   * Graph optimisation: `all` (default) adds the layout transforms (NCHWc) that made every network faster here:
-   * BlazeFace 7.6 vs 17.6 ms, FaceMesh 6.0 vs 8.8, faceplugin's MobileFaceNet 12.0 vs 17.5 (two threads), fr_detect
-   * 2.4 vs 7.1; `extended` stops before them.
+   * Graph optimisation: `all` adds the layout transforms (NCHWc), `extended` stops before them; `auto` (default)
+   * times both at load on x86-64 and keeps the faster per network (on an AVX2 Xeon `all` was faster for every
+   * network: BlazeFace 7.6 vs 17.6 ms, FaceMesh 6.0 vs 8.8, MobileFaceNet 12.0 vs 17.5, fr_detect 2.4 vs 7.1; on an
+   * AVX-512 one MobileFaceNet took 41 ms with it and 14.5 without), and takes `all` elsewhere.
    */
-  readonly optimization?: 'extended' | 'all';
+  readonly optimization?: OptimizationChoice;
   /**
    * Let the session's threads spin between runs. Off by default: with several sessions on two cores the spinning
    * threads of one network slowed the next (frame-to-decision 59 ms with the embedder spinning, 73 with the detector
@@ -52,21 +55,36 @@ export async function loadOnnxSession(name: string, bytes: Uint8Array, o: OnnxOp
     });
   });
   const threads = o.threads ?? availableParallelism();
-  let session: OrtSession;
-  try {
-    session = await runtime.InferenceSession.create(bytes, {
+  const create = (level: OptimizationLevel) =>
+    runtime.InferenceSession.create(bytes, {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
-      graphOptimizationLevel: o.optimization ?? 'all',
+      graphOptimizationLevel: level,
       executionMode: 'sequential',
       extra: { session: { 'intra_op.allow_spinning': o.spin ? '1' : '0' } },
     });
+  const choice = o.optimization ?? 'auto';
+  let session: OrtSession;
+  let level: OptimizationLevel;
+  try {
+    if (choice === 'auto' && layoutTransformsApply()) {
+      let feeds: Record<string, OrtTensor> | undefined;
+      const runOnce = async (s: OrtSession) => {
+        feeds ??= probeFeeds(runtime, s);
+        await s.run(feeds);
+      };
+      ({ session, level } = await fastestLevel(['all', 'extended'], create, runOnce, (s) => s.release()));
+    } else {
+      level = choice === 'auto' ? 'all' : choice;
+      session = await create(level);
+    }
   } catch (err) {
     throw new ModelError('model_integrity', `ONNX Runtime cannot load ${name}: ${(err as Error).message}`, { cause: err });
   }
   return {
     name,
     runtime: 'onnxruntime',
+    detail: level,
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(feeds: Feeds, outputs?: readonly string[]) {
@@ -81,4 +99,15 @@ export async function loadOnnxSession(name: string, bytes: Uint8Array, o: OnnxOp
     },
     dispose: () => session.release(),
   };
+}
+
+/** Feeds of the session's declared input shapes (a symbolic dimension taken as 1), for timing it. */
+function probeFeeds(runtime: Ort, session: OrtSession): Record<string, OrtTensor> {
+  const feeds: Record<string, OrtTensor> = {};
+  for (const input of session.inputMetadata) {
+    if (input.type !== 'float32' || !input.shape) throw new Error(`input ${input.name} is not a float32 tensor of known rank`);
+    const dims = input.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
+    feeds[input.name] = new runtime.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.5), dims);
+  }
+  return feeds;
 }

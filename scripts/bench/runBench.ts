@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { LabelledEmbedding } from '../../calibration/allPairsScores.js';
@@ -16,6 +17,7 @@ import {
 import { latencyImages, lfwFoldImages } from './benchImages.js';
 import { idleCpu, loopLatency } from './benchLoop.js';
 import { peerLatency, separation } from './benchPeer.js';
+import { serviceMemoryEnv } from './serviceMemoryEnv.js';
 import { summary } from './stats.js';
 
 const { values: args } = parseArgs({
@@ -33,14 +35,25 @@ const { values: args } = parseArgs({
     'idle-seconds': { type: 'string', default: '20' },
     'idle-every': { type: 'string', default: '8' },
     json: { type: 'string' },
+    'own-env': { type: 'boolean', default: false },
   },
 });
+
+// the bench (and the daemon it starts) runs under the memory settings of the shipped service, unless --own-env
+const serviceEnv = serviceMemoryEnv();
+if (!args['own-env'] && Object.entries(serviceEnv).some(([k, v]) => process.env[k] !== v)) {
+  const settings = Object.entries(serviceEnv).map(([k, v]) => `${k}=${v}`);
+  process.stdout.write(`bench runs under the service's memory settings (systemd/facelock.service): ${settings.join(' ')}\n`);
+  const again = spawnSync(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, ...serviceEnv } });
+  process.exit(again.status ?? 1);
+}
 
 const ms = (v: number) => Math.round(v * 10) / 10;
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
   node: process.version,
   command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  memorySettings: args['own-env'] ? 'own' : serviceEnv,
 };
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -124,10 +137,11 @@ if (!args['no-loop']) {
     cpuPercentOfOneCore: Math.round(idle.cpuPercentOfOneCore * 100) / 100,
     rssStartMb: Math.round(idle.rssStartMb),
     rssEndMb: Math.round(idle.rssEndMb),
+    peakRssMb: Math.round(idle.peakRssMb),
     seconds: Math.round(idle.seconds),
   };
   print(
-    `idle: facelock run on a static 640x480 scene at 15 fps, motion.idleEvery ${args['idle-every']}: ${(report.idle as { cpuPercentOfOneCore: number }).cpuPercentOfOneCore}% of one core over ${Math.round(idle.seconds)} s; RSS ${Math.round(idle.rssStartMb)} -> ${Math.round(idle.rssEndMb)} MB`,
+    `idle: facelock run on a static 640x480 scene at 15 fps, motion.idleEvery ${args['idle-every']}: ${(report.idle as { cpuPercentOfOneCore: number }).cpuPercentOfOneCore}% of one core over ${Math.round(idle.seconds)} s; RSS ${Math.round(idle.rssStartMb)} -> ${Math.round(idle.rssEndMb)} MB, peak ${Math.round(idle.peakRssMb)} MB`,
   );
 }
 

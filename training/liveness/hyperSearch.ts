@@ -14,16 +14,6 @@ export interface SearchOptions {
   readonly seed: number;
 }
 
-export const DEFAULT_SEARCH: SearchOptions = {
-  coarseTrials: 6,
-  coarseEpochs: 3,
-  fineTrials: 3,
-  learningRate: [1e-4, 3e-2],
-  weightDecay: [1e-6, 1e-2],
-  fineDecades: 0.5,
-  seed: 1,
-};
-
 export interface Trial {
   readonly stage: 'coarse' | 'fine';
   readonly index: number;

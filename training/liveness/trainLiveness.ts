@@ -7,7 +7,7 @@ import type { FaceEngine } from '../../model/faceEngine.js';
 import { PASSIVE_FORMAT, type PassiveModelMeta } from '../../model/liveness/passive/passiveModelFile.js';
 import { type PassiveNetConfig, weightsHash } from '../../model/liveness/passive/passiveNet.js';
 import type { AugmentOptions } from './augment.js';
-import { DEFAULT_SEARCH, disposeNet, type SearchOptions, searchHyperparameters, type Trial } from './hyperSearch.js';
+import { disposeNet, type SearchOptions, searchHyperparameters, type Trial } from './hyperSearch.js';
 import { type CurvePoint, learningCurve, readLearningCurve } from './learningCurve.js';
 import {
   extractSamples,
@@ -224,5 +224,3 @@ function operatingPoint(devLogits: Float32Array, labels: Uint8Array, targetBpcer
 function sha256Bytes(b: Uint8Array): string {
   return sha256(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
-
-export const DEFAULT_TRAIN_LIVENESS = { search: DEFAULT_SEARCH, curveFractions: [0.25, 0.5, 1], targetBpcer: 0.05 } as const;

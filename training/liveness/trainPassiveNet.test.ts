@@ -6,7 +6,8 @@ import { loadTestEngine } from '../../test/engineForTests.js';
 import { DEFAULT_AUGMENT } from './augment.js';
 import { disposeNet } from './hyperSearch.js';
 import { extractSamples, type LivenessSample, listLivenessData, toCropSet } from './livenessData.js';
-import { type CropSet, DEFAULT_TRAIN, predictLogits, scoreLogits, trainPassiveNet } from './trainPassiveNet.js';
+import { DEFAULT_TRAIN } from './trainingDefaults.js';
+import { type CropSet, predictLogits, scoreLogits, trainPassiveNet } from './trainPassiveNet.js';
 
 const nuaa = datasetForTests('nuaa', 'training the passive liveness net on NUAA crops');
 

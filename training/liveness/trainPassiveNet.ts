@@ -41,17 +41,6 @@ export interface TrainOptions {
   readonly seed: number;
 }
 
-export const DEFAULT_TRAIN: Omit<TrainOptions, 'net' | 'augment'> = {
-  learningRate: 3e-3,
-  weightDecay: 1e-4,
-  lrDecay: 0.9,
-  batchSize: 32,
-  maxEpochs: 20,
-  patience: 4,
-  bnMomentum: 0.9,
-  seed: 1,
-};
-
 export interface EpochRecord {
   readonly epoch: number;
   readonly learningRate: number;
