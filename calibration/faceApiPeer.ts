@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { silentLogger } from '../common/logger.js';
+import { type BackendChoice, selectBackend } from '../model/backend.js';
 import type { Box } from '../model/geometry.js';
 import type { RgbImage } from '../model/image/rgbImage.js';
 import { packageDir } from '../model/packageFiles.js';
@@ -55,8 +57,12 @@ export class FaceApiPeer {
     readonly detector: PeerDetector,
   ) {}
 
-  /** Loads face-api's node-wasm build and its three networks from the package's model folder. */
-  static async load(detector: PeerDetector = 'tiny'): Promise<FaceApiPeer> {
+  /**
+   * Starts the tfjs backend (`auto`: the fastest that starts, WASM here; facelock's own engine may have left tfjs on
+   * its CPU backend, 10x slower for this peer), then loads face-api's node-wasm build and its three networks.
+   */
+  static async load(detector: PeerDetector = 'tiny', backend: BackendChoice = 'auto'): Promise<FaceApiPeer> {
+    await selectBackend(backend, silentLogger);
     const require = createRequire(import.meta.url);
     const dir = packageDir('@vladmandic/face-api');
     const api = require(join(dir, 'dist/face-api.node-wasm.js')) as FaceApiModule;

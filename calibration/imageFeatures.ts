@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '../common/hashing.js';
-import { silentLogger } from '../common/logger.js';
-import { type BackendChoice, selectBackend } from '../model/backend.js';
+import type { BackendChoice } from '../model/backend.js';
 import { cosine } from '../model/embedder/embedder.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import { decodeImage } from '../model/image/decodeImage.js';
@@ -109,9 +108,8 @@ export function modelHashOf(model: EvaluatedModel, embedder: EmbedderName, detec
 
 /** face-api.js as shipped: its own detector, landmarks and 128-d descriptor (no pose, no liveness). */
 export async function faceApiExtractor(backend: BackendChoice, model: EvaluatedModel = 'face-api'): Promise<FeatureExtractor> {
-  await selectBackend(backend, silentLogger);
   const detector = peerDetectorOf(model);
-  const peer = await FaceApiPeer.load(detector);
+  const peer = await FaceApiPeer.load(detector, backend);
   return {
     model,
     description: peerName(detector),
