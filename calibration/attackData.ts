@@ -8,12 +8,45 @@ export interface Presentation {
   readonly attack: boolean;
   /** The subject (the NUAA file name's first field), for subject-disjoint splits. */
   readonly subject: string;
+  /** The capture session (the name's fourth field), for session-disjoint splits; '' when the name does not say. */
+  readonly session: string;
+  /** An attack's presentation-attack instrument species (ISO/IEC 30107-3); NUAA's imposters are printed photos. */
+  readonly species?: string;
+  /** The recording (`live:` or `attack:` ID_glasses_position_session) and the frame's number in it. */
+  readonly sequence?: string;
+  readonly frame?: number;
 }
 
 const LISTS = [
-  { list: 'client_train_raw.txt', folder: 'ClientRaw', attack: false },
-  { list: 'imposter_train_raw.txt', folder: 'ImposterRaw', attack: true },
+  { list: 'client_train_raw.txt', folder: 'ClientRaw', attack: false, species: undefined },
+  { list: 'imposter_train_raw.txt', folder: 'ImposterRaw', attack: true, species: 'printed photo' },
 ] as const;
+
+/** The fields of a NUAA file name, ID_glasses_position_session_picture.jpg; undefined for another name. */
+export function nuaaName(
+  fileName: string,
+): { subject: string; glasses: string; position: string; session: string; picture: number } | undefined {
+  const m = /^(\d+)_(\d+)_(\d+)_(\d+)_(\d+)\.\w+$/.exec(fileName);
+  if (!m) return undefined;
+  return { subject: m[1] as string, glasses: m[2] as string, position: m[3] as string, session: m[4] as string, picture: Number(m[5]) };
+}
+
+function presentation(file: string, attack: boolean, subject: string, species: string | undefined): Presentation {
+  const name = nuaaName(file.split('/').at(-1) ?? '');
+  return {
+    file,
+    attack,
+    subject,
+    session: name?.session ?? '',
+    ...(species ? { species } : {}),
+    ...(name
+      ? {
+          sequence: `${attack ? 'attack' : 'live'}:${name.subject}_${name.glasses}_${name.position}_${name.session}`,
+          frame: name.picture,
+        }
+      : {}),
+  };
+}
 
 /**
  * A NUAA-format folder: `client_*.txt` and `imposter_*.txt` list images relative to ClientRaw/ and ImposterRaw/.
@@ -22,7 +55,7 @@ const LISTS = [
 export function readAttackDataset(dir: string): Presentation[] {
   const out: Presentation[] = [];
   const missing: string[] = [];
-  for (const { list, folder, attack } of LISTS) {
+  for (const { list, folder, attack, species } of LISTS) {
     const file = join(dir, list);
     if (!existsSync(file))
       throw new DatasetError(`${file} is missing: a NUAA-format folder holds ${LISTS.map((l) => l.list).join(' and ')}`);
@@ -34,7 +67,7 @@ export function readAttackDataset(dir: string): Presentation[] {
     for (const { path, line } of lines) {
       const image = join(dir, folder, path);
       if (!existsSync(image)) missing.push(`${list}:${line}: ${join(folder, path)}`);
-      out.push({ file: image, attack, subject: path.split('/')[0] ?? '' });
+      out.push(presentation(image, attack, path.split('/')[0] ?? '', species));
     }
   }
   if (missing.length > 0) throw new DatasetError(`${missing.length} listed image(s) do not exist:\n${missing.slice(0, 20).join('\n')}`);

@@ -1,6 +1,7 @@
 import { appendExperiment, type Experiment } from '../common/experimentRegistry.js';
 import type { LivenessResult } from './attackData.js';
 import type { VerificationReport } from './evaluateVerification.js';
+import type { PartPadRates } from './padRatesByPart.js';
 
 /** Everything one `facelock calibrate` run measured: written as JSON, rendered as HTML, summarised in the registry. */
 export interface CalibrationReport {
@@ -27,12 +28,20 @@ export interface CalibrationReport {
   };
   readonly verification?: VerificationReport;
   readonly liveness?: LivenessResult & {
+    /** The part the headline rates and the DET curve are measured on (dev: people and a session never trained on). */
+    readonly part: string;
+    readonly byPart: readonly PartPadRates[];
     readonly dir: string;
     readonly listSha256: string;
     readonly manifestSha256: string;
     readonly subjects: number;
   };
   readonly calibrationFile: string | null;
+}
+
+/** The per-approach rates of the headline part (dev), where liveness was measured. */
+function headlineApproach(r: CalibrationReport) {
+  return r.liveness?.byPart.find((p) => p.part === r.liveness?.part && p.level === 'approach')?.rates;
 }
 
 /** The headline numbers, flat: what the experiment registry keeps and `facelock experiments` compares. */
@@ -57,6 +66,8 @@ export function headline(r: CalibrationReport): Record<string, number | null> {
     failedToEnrol: v?.failedToEnrol.length ?? null,
     apcer: r.liveness?.apcer ?? null,
     bpcer: r.liveness?.bpcer ?? null,
+    approachWorstApcer: headlineApproach(r)?.worst?.apcer.rate ?? null,
+    approachBpcer: headlineApproach(r)?.bpcer.rate ?? null,
     wallSeconds: r.timing.wallSeconds,
   };
 }

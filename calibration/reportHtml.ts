@@ -1,6 +1,7 @@
 import { barList, chart, escapeHtml as esc } from '../common/svgPlots.js';
 import type { CalibrationReport } from './calibrationReport.js';
 import { CONDITION_BINS } from './conditionAnalysis.js';
+import { formatProportion, type Proportion } from './presentationAttackRates.js';
 
 const pct = (v: number | null | undefined, digits = 2) =>
   v === null || v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(digits)}%`;
@@ -206,14 +207,31 @@ function conditionsHtml(v: NonNullable<CalibrationReport['verification']>): stri
   return parts;
 }
 
+const share = (p: Proportion) => formatProportion(p, (v) => pct(v), 'n/a');
+
 function livenessHtml(l: NonNullable<CalibrationReport['liveness']>): string[] {
   const parts: string[] = [];
   parts.push(`<h2>Liveness on ${esc(l.dir)} (ISO/IEC 30107-3)</h2>`);
   parts.push(
+    `<p>Headline and DET on the <b>${esc(l.part)}</b> part: people and a capture session training never saw. Intervals are 95% Wilson intervals; frames of one recording are not independent, so the per-frame intervals are too narrow and the per-approach ones count approaches.</p>`,
+  );
+  parts.push(
+    table(
+      ['part', 'level', 'recordings', 'APCER per species (95% CI)', 'BPCER (95% CI)'],
+      l.byPart.map((b) => [
+        b.part,
+        b.level,
+        String(b.recordings),
+        b.rates.species.map((x) => `${x.species}: ${share(x.apcer)}`).join('; ') || 'no attacks',
+        share(b.rates.bpcer),
+      ]),
+    ),
+  );
+  parts.push(
     table(
       ['', 'value'],
       [
-        ['bona fide / attack presentations', `${l.bonaFide} / ${l.attacks} (${l.subjects} subjects)`],
+        [`bona fide / attack presentations (${l.part})`, `${l.bonaFide} / ${l.attacks} (${l.subjects} subjects in the folder)`],
         [`APCER at threshold ${l.threshold}`, pct(l.apcer)],
         [`BPCER at threshold ${l.threshold}`, pct(l.bpcer)],
         ['APCER at BPCER 5% / 10%', `${pct(l.apcerAtBpcer['0.05'])} / ${pct(l.apcerAtBpcer['0.1'])}`],

@@ -15,7 +15,8 @@ import { extractFeatures, type Progress } from './featurePool.js';
 import type { ImageResult } from './foldPairs.js';
 import { type EvaluatedModel, similarityOf } from './imageFeatures.js';
 import { readLfwDataset } from './lfwDataset.js';
-import { checkSplit, findSplit, lfwSplitParts, nuaaParts, type SplitManifest } from './splitManifest.js';
+import { padRatesByPart } from './padRatesByPart.js';
+import { checkSplit, findSplit, lfwSplitParts, nuaaPartOf, nuaaParts, nuaaSplit, type SplitManifest } from './splitManifest.js';
 
 export interface CalibrationOptions {
   readonly pairs?: string;
@@ -174,7 +175,11 @@ async function verifyPairs(o: CalibrationOptions, pairsDir: string, extract: Ext
   return { data, verification };
 }
 
-/** Liveness error rates (APCER/BPCER) on a NUAA-format folder, checked against its frozen split. */
+/**
+ * Liveness error rates on a NUAA-format folder, checked against its frozen split: the headline (APCER, BPCER, DET) on
+ * the dev part alone, a day and people training never saw; and ISO/IEC 30107-3 rates with 95% intervals per part,
+ * per frame and per approach (k of n consecutive frames of a recording), each attack species apart.
+ */
 async function measureAttacks(
   o: CalibrationOptions,
   attacksDir: string,
@@ -189,17 +194,26 @@ async function measureAttacks(
     presentations.map((p) => p.file),
     true,
   );
-  const result: LivenessResult = livenessErrors(
-    presentations.map((p, i) => ({ attack: p.attack, score: r.features[i]?.found ? r.features[i]?.live : undefined })),
-    o.liveThreshold,
-  );
   const listSha256 = sha256(['client_train_raw.txt', 'imposter_train_raw.txt'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n'));
   const parts = nuaaParts(presentations, dir, r.imageHashes);
   splits.push({ dataset: 'nuaa', listSha256, parts });
   const frozen = findSplit(listSha256);
   if (frozen) checkSplit(frozen, parts);
+  const split = nuaaSplit(presentations);
+  const scored = presentations.map((p, i) => ({
+    ...p,
+    part: nuaaPartOf(split, p),
+    score: r.features[i]?.found ? r.features[i]?.live : undefined,
+  }));
+  const headlinePart = parts.some((p) => p.name === 'dev') ? 'dev' : 'train';
+  const result: LivenessResult = livenessErrors(
+    scored.filter((s) => s.part === headlinePart),
+    o.liveThreshold,
+  );
   return {
     ...result,
+    part: headlinePart,
+    byPart: padRatesByPart(scored, o.liveThreshold, { k: o.k, n: o.n }),
     dir,
     listSha256,
     manifestSha256: sha256(`${listSha256}\n${parts.map((p) => `${p.name} ${p.sha256}`).join('\n')}`),

@@ -5,7 +5,7 @@ import { sha256 } from '../common/hashing.js';
 import { datasetForTests } from '../test/datasets.js';
 import { readAttackDataset } from './attackData.js';
 import { readLfwDataset } from './lfwDataset.js';
-import { checkSplit, fileHashes, findSplit, lfwSplitParts, nuaaParts } from './splitManifest.js';
+import { checkSplit, fileHashes, findSplit, lfwSplitParts, nuaaPartOf, nuaaParts, nuaaSplit } from './splitManifest.js';
 
 const lfw = datasetForTests('lfw', 'the frozen lfw-dev split');
 const nuaa = datasetForTests('nuaa', 'the frozen nuaa-train split');
@@ -31,7 +31,7 @@ describe.runIf(lfw && nuaa)('frozen dev/test splits (the evaluation contract)', 
     expect(() => checkSplit(frozen as NonNullable<typeof frozen>, changed)).toThrow(/fold3: 933 images/);
   });
 
-  it('nuaa-train matches its committed manifest, split by subject into train and dev', () => {
+  it('nuaa-train matches its committed manifest: dev is other people on a session training never saw', () => {
     const dir = nuaa as string;
     const list = ['client_train_raw.txt', 'imposter_train_raw.txt'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
     const frozen = findSplit(sha256(list));
@@ -39,8 +39,20 @@ describe.runIf(lfw && nuaa)('frozen dev/test splits (the evaluation contract)', 
     const presentations = readAttackDataset(dir);
     const parts = nuaaParts(presentations, dir, fileHashes(presentations.map((p) => p.file)));
     expect(() => checkSplit(frozen as NonNullable<typeof frozen>, parts)).not.toThrow();
-    const [train, dev] = parts;
+    const part = (name: string) => parts.find((p) => p.name === name);
+    expect(parts.map((p) => p.name)).toEqual(['train', 'dev', 'new-day', 'new-people']);
+    const [train, dev] = [part('train'), part('dev')];
     expect(train?.identities.some((s) => dev?.identities.includes(s))).toBe(false);
-    expect((train?.images ?? 0) + (dev?.images ?? 0)).toBe(presentations.length);
+    expect(train?.sessions?.some((s) => dev?.sessions?.includes(s))).toBe(false);
+    // the held-out cells share one of the two with dev and none is trained on
+    expect(part('new-day')?.sessions).toEqual(dev?.sessions);
+    expect(part('new-people')?.identities).toEqual(dev?.identities);
+    expect(parts.reduce((n, p) => n + p.images, 0)).toBe(presentations.length);
+    // every dev presentation's name says its subject and session
+    const split = nuaaSplit(presentations);
+    for (const p of presentations.filter((x) => nuaaPartOf(split, x) === 'dev')) {
+      expect(dev?.identities).toContain(p.subject);
+      expect(p.file).toMatch(new RegExp(`/${p.subject}_\\d+_\\d+_${dev?.sessions?.[0]}_\\d+\\.jpg$`));
+    }
   });
 });

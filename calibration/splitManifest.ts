@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { DatasetError } from '../common/errors.js';
 import { sha256 } from '../common/hashing.js';
 import { projectRoot } from '../common/projectRoot.js';
+import type { Presentation } from './attackData.js';
 import type { LfwDataset } from './lfwDataset.js';
 
 /**
@@ -19,6 +20,8 @@ export interface SplitManifest {
 export interface SplitPart {
   readonly name: string;
   readonly identities: readonly string[];
+  /** The capture sessions of the part, where the data records them (NUAA). */
+  readonly sessions?: readonly string[];
   readonly images: number;
   /** sha256 over `relative/path sha256\n` of every image of the part, sorted by path. */
   readonly sha256: string;
@@ -77,23 +80,54 @@ export function lfwSplitParts(dataset: LfwDataset, imageHashes: readonly string[
   });
 }
 
-export function nuaaParts(
-  presentations: readonly { file: string; subject: string }[],
-  dir: string,
-  hashes: readonly string[],
-): SplitPart[] {
+/**
+ * The parts of NUAA: `dev` is a day and people training never saw, `new-day` the trained people on that day, and
+ * `new-people` the dev people on the training days (neither is trained on; they tell a session effect from a person
+ * effect). Training uses `train` only.
+ */
+export const NUAA_PARTS = ['train', 'dev', 'new-day', 'new-people'] as const;
+export type NuaaPart = (typeof NUAA_PARTS)[number];
+
+export interface NuaaSplit {
+  /** Subjects at index 3 mod 4 in name order (nuaa-train: 0004 and 0008). */
+  readonly devSubjects: readonly string[];
+  /** The last capture session in the data (nuaa-train: 02); undefined when the file names carry none. */
+  readonly devSession: string | undefined;
+}
+
+/** Which subjects and which session are held out for dev. */
+export function nuaaSplit(presentations: readonly Pick<Presentation, 'subject' | 'session'>[]): NuaaSplit {
   const subjects = [...new Set(presentations.map((p) => p.subject))].sort();
-  const dev = new Set(subjects.filter((_, i) => i % 4 === 3));
-  return (['train', 'dev'] as const).map((name) => {
-    const idx = presentations.flatMap((p, i) => ((dev.has(p.subject) ? 'dev' : 'train') === name ? [i] : []));
-    return {
+  const sessions = [...new Set(presentations.map((p) => p.session).filter((x) => x !== ''))].sort();
+  return { devSubjects: subjects.filter((_, i) => i % 4 === 3), devSession: sessions.length > 1 ? sessions.at(-1) : undefined };
+}
+
+/** The part of one presentation: by subject, and by session where the data has more than one. */
+export function nuaaPartOf(split: NuaaSplit, p: Pick<Presentation, 'subject' | 'session'>): NuaaPart {
+  const devPerson = split.devSubjects.includes(p.subject);
+  const devDay = split.devSession === undefined || p.session === split.devSession;
+  if (devPerson) return devDay ? 'dev' : 'new-people';
+  return devDay && split.devSession !== undefined ? 'new-day' : 'train';
+}
+
+/** The frozen parts of a NUAA-format folder (empty parts left out), with each part's subjects and sessions. */
+export function nuaaParts(presentations: readonly Presentation[], dir: string, hashes: readonly string[]): SplitPart[] {
+  const split = nuaaSplit(presentations);
+  const parts: SplitPart[] = [];
+  for (const name of NUAA_PARTS) {
+    const idx = presentations.flatMap((p, i) => (nuaaPartOf(split, p) === name ? [i] : []));
+    if (idx.length === 0) continue;
+    const of = (key: 'subject' | 'session') => [...new Set(idx.map((i) => presentations[i]?.[key] ?? ''))].sort();
+    parts.push({
       name,
-      identities: subjects.filter((s) => dev.has(s) === (name === 'dev')),
+      identities: of('subject'),
+      sessions: of('session'),
       images: idx.length,
       sha256: partHash(
         idx.map((i) => relative(dir, presentations[i]?.file ?? '')),
         idx.map((i) => hashes[i] ?? ''),
       ),
-    };
-  });
+    });
+  }
+  return parts;
 }

@@ -5,6 +5,7 @@ import { type CalibrationReport, headline, recordExperiment } from '../calibrati
 import { FeatureCache } from '../calibration/featureCache.js';
 import type { Progress } from '../calibration/featurePool.js';
 import { EVALUATED_MODELS, type EvaluatedModel } from '../calibration/imageFeatures.js';
+import { formatProportion } from '../calibration/presentationAttackRates.js';
 import { renderReportHtml } from '../calibration/reportHtml.js';
 import { runCalibration } from '../calibration/runCalibration.js';
 import { ExitCode, UsageError } from '../common/errors.js';
@@ -234,10 +235,18 @@ function printSummary(
           `door operating point (${d.templates} templates, k=${d.k} of ${d.n}): threshold ${d.threshold.toFixed(4)} for door FAR ${d.targetFar} (measured ${d.far.toExponential(2)} over ${d.impostorApproaches} impostor approaches): FRR ${pct(d.frr)} over ${d.genuineApproaches} genuine approaches of ${d.identities} people`,
         );
     }
-    if (report.liveness)
+    const l = report.liveness;
+    if (l) {
       ctx.print(
-        `liveness: APCER ${pct(report.liveness.apcer)}, BPCER ${pct(report.liveness.bpcer)} at ${report.liveness.threshold} (${report.liveness.attacks} attacks, ${report.liveness.bonaFide} bona fide)`,
+        `liveness on ${l.part} (people and a session never trained on): APCER ${pct(l.apcer)}, BPCER ${pct(l.bpcer)} per frame at ${l.threshold} (${l.attacks} attacks, ${l.bonaFide} bona fide)`,
       );
+      for (const b of l.byPart) {
+        const species = b.rates.species.map((x) => `APCER ${x.species} ${formatProportion(x.apcer, pct)}`).join(', ') || 'no attacks';
+        ctx.print(
+          `  ${b.part.padEnd(10)} per ${b.level.padEnd(8)} ${species}; BPCER ${formatProportion(b.rates.bpcer, pct)} (${b.recordings} recordings)`,
+        );
+      }
+    }
     ctx.print(`report: ${reportFile}${calibrationFile ? `\ncalibration file: ${calibrationFile}` : ''}`);
     ctx.print(`wall time ${report.timing.wallSeconds.toFixed(1)} s`);
   }

@@ -1,15 +1,13 @@
 /**
- * Presentation-attack detection on nuaa-train, per subject split (calibration/splits/nuaa-train.json): approaches of
+ * Presentation-attack detection on nuaa-train, per part of its subject and session split (calibration/splits/nuaa-train.json): approaches of
  * 10 consecutive frames of one NUAA sequence (ID_glasses_position_session, in frame order) scored by the shipped
  * antispoof and liveness nets (mean over the frames, threshold 0.5), by active liveness (a tilt one plane explains
  * = attack; parallax = live), and by a candidate fused rule (shipped antispoof and no planar tilt).
  * Usage: npm run build && node dist/scripts/evalLiveness.js [--frames 10]
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readAttackDataset } from '../calibration/attackData.js';
-import { splitsDir } from '../calibration/splitManifest.js';
+import { NUAA_PARTS, nuaaPartOf, nuaaSplit } from '../calibration/splitManifest.js';
 import { datasetDir } from '../common/datasets.js';
 import { silentLogger } from '../common/logger.js';
 import { decodeImageFile } from '../model/image/decodeImage.js';
@@ -20,17 +18,17 @@ const { values } = parseArgs({ options: { frames: { type: 'string', default: '10
 const perApproach = Number(values.frames);
 const nuaa = datasetDir('nuaa');
 if (!nuaa) throw new Error('nuaa-train is not on this machine');
-const split = JSON.parse(readFileSync(join(splitsDir(), 'nuaa-train.json'), 'utf8')) as { parts: { name: string; identities: string[] }[] };
-const partOf = (subject: string) => split.parts.find((p) => p.identities.includes(subject))?.name ?? '?';
+const presentations = readAttackDataset(nuaa);
+const split = nuaaSplit(presentations);
 const started = performance.now();
 const { engine } = await loadFaceEngine(DEFAULT_ENGINE_CONFIG, silentLogger);
-const sequences = new Map<string, { attack: boolean; subject: string; files: { file: string; n: number }[] }>();
-for (const p of readAttackDataset(nuaa)) {
+const sequences = new Map<string, { attack: boolean; part: string; files: { file: string; n: number }[] }>();
+for (const p of presentations) {
   const name = p.file.split('/').at(-1) as string;
   const m = /^(.*)_(\d+)\.jpg$/.exec(name);
   if (!m) continue;
   const key = `${p.attack ? 'A' : 'L'}:${m[1]}`;
-  const s = sequences.get(key) ?? { attack: p.attack, subject: p.subject, files: [] };
+  const s = sequences.get(key) ?? { attack: p.attack, part: nuaaPartOf(split, p), files: [] };
   s.files.push({ file: p.file, n: Number(m[2]) });
   sequences.set(key, s);
 }
@@ -54,7 +52,7 @@ for (const s of sequences.values()) {
     }
     const e = active.evidence();
     rows.push({
-      part: partOf(s.subject),
+      part: s.part,
       attack: s.attack,
       antispoof: faces > 0 && spoof / faces >= 0.5,
       liveness: faces > 0 && live / faces >= 0.5,
@@ -64,7 +62,7 @@ for (const s of sequences.values()) {
   }
 }
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
-for (const part of ['train', 'dev']) {
+for (const part of NUAA_PARTS) {
   const r = rows.filter((x) => x.part === part);
   const att = r.filter((x) => x.attack);
   const bf = r.filter((x) => !x.attack);

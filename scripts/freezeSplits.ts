@@ -1,7 +1,8 @@
 /**
  * Writes the frozen split manifests of the shared datasets to calibration/splits/: LFW folds (identity-disjoint)
- * and NUAA subjects split into train and dev. Run once when the data is added; calibrate then refuses data that
- * differs. Usage: npm run build && node dist/scripts/freezeSplits.js && npm run format (the repository's JSON layout)
+ * and NUAA split by subject and capture session (train, dev, new-day, new-people). Run once when the data is
+ * added; calibrate then refuses data that differs.
+ * Usage: npm run build && node dist/scripts/freezeSplits.js && npm run format (the repository's JSON layout)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,16 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { readAttackDataset } from '../../calibration/attackData.js';
-import { checkSplit, fileHashes, findSplit, nuaaParts, type SplitPart } from '../../calibration/splitManifest.js';
+import {
+  checkSplit,
+  fileHashes,
+  findSplit,
+  type NuaaPart,
+  nuaaPartOf,
+  nuaaParts,
+  nuaaSplit,
+  type SplitPart,
+} from '../../calibration/splitManifest.js';
 import { DatasetError } from '../../common/errors.js';
 import { sha256 } from '../../common/hashing.js';
 import type { FaceEngine } from '../../model/faceEngine.js';
@@ -13,11 +22,12 @@ import type { CropSet } from './trainPassiveNet.js';
 /** Side of the face crop kept for training (augmentation crops and resizes it to the net's input). */
 
 /**
- * NUAA's train and dev subjects; bona fide faces from other cameras for training (`bona-fide`) and for dev
+ * NUAA's parts (train; dev: other people on a day training never saw; new-day and new-people: one of the two, never
+ * trained on); bona fide faces from other cameras for training (`bona-fide`) and for dev
  * (`bona-fide-dev`: early stopping, the search, the temperature and the threshold see them); bona fide check folders
  * (`check:<folder>`), never seen before the final measurement.
  */
-export type SamplePart = 'train' | 'dev' | 'bona-fide' | 'bona-fide-dev' | `check:${string}`;
+export type SamplePart = NuaaPart | 'bona-fide' | 'bona-fide-dev' | `check:${string}`;
 
 /** One image as the trainer and the evaluation see it; the crop stays in memory (face images are never written). */
 export interface LivenessSample {
@@ -88,7 +98,7 @@ function identityImages(dir: string, keep: (index: number) => boolean): { file: 
 }
 
 /**
- * The presentations to train and evaluate on: NUAA split by subject (train/dev, checked against
+ * The presentations to train and evaluate on: NUAA split by subject and session (checked against
  * calibration/splits/nuaa-train.json when its lists are the frozen ones), bona fide faces from another camera for
  * training, and bona fide check folders (identities disjoint from the training ones when it is the same folder).
  */
@@ -101,17 +111,14 @@ export function listLivenessData(o: LivenessDataOptions): Omit<LivenessData, 'sa
   );
   const frozen = findSplit(listSha256);
   if (frozen) checkSplit(frozen, parts);
-  const devSubjects = new Set(parts.find((p) => p.name === 'dev')?.identities ?? []);
-  const samples: Omit<LivenessSample, 'crop'>[] = presentations.map((p) => {
-    const m = /^(.*)_(\d+)\.\w+$/.exec(p.file.split('/').at(-1) ?? '');
-    return {
-      file: p.file,
-      part: devSubjects.has(p.subject) ? 'dev' : 'train',
-      attack: p.attack,
-      subject: p.subject,
-      ...(m ? { sequence: `${p.attack ? 'attack' : 'live'}:${m[1]}`, frame: Number(m[2]) } : {}),
-    };
-  });
+  const split = nuaaSplit(presentations);
+  const samples: Omit<LivenessSample, 'crop'>[] = presentations.map((p) => ({
+    file: p.file,
+    part: nuaaPartOf(split, p),
+    attack: p.attack,
+    subject: p.subject,
+    ...(p.sequence === undefined ? {} : { sequence: p.sequence, frame: p.frame }),
+  }));
   const extra: SplitPart[] = [];
   const add = (dir: string, part: SamplePart, keep: (i: number) => boolean) => {
     const files = identityImages(dir, keep);

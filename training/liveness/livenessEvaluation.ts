@@ -1,3 +1,5 @@
+import { consecutiveWindows } from '../../calibration/presentationAttackRates.js';
+import { NUAA_PARTS } from '../../calibration/splitManifest.js';
 import { ApproachLiveness } from '../../model/liveness/activeLiveness.js';
 import { type ActiveMode, fuseLiveness } from '../../model/liveness/livenessFusion.js';
 import type { LivenessSample } from './livenessData.js';
@@ -32,19 +34,7 @@ export function frameRates(method: string, part: string, samples: readonly Liven
 
 /** Consecutive frames of one NUAA sequence, `length` at a time (a person's approach to the door). */
 export function approaches(samples: readonly LivenessSample[], length: number): LivenessSample[][] {
-  const bySequence = new Map<string, LivenessSample[]>();
-  for (const s of samples) {
-    if (!s.sequence) continue;
-    const seq = bySequence.get(s.sequence);
-    if (seq) seq.push(s);
-    else bySequence.set(s.sequence, [s]);
-  }
-  const out: LivenessSample[][] = [];
-  for (const seq of bySequence.values()) {
-    const frames = [...seq].sort((a, b) => (a.frame ?? 0) - (b.frame ?? 0));
-    for (let i = 0; i + length <= frames.length; i += length) out.push(frames.slice(i, i + length));
-  }
-  return out;
+  return consecutiveWindows(samples, length);
 }
 
 export interface FusionRule {
@@ -105,7 +95,8 @@ export function livenessRates(samples: readonly LivenessSample[], trained: Frame
   const antispoof = (s: LivenessSample) => (s.antispoof ?? 0) >= 0.5;
   const shippedLive = (s: LivenessSample) => (s.liveness ?? 0) >= 0.5;
   const rates: RateRow[] = [];
-  for (const part of ['train', 'dev'] as const) {
+  for (const part of NUAA_PARTS) {
+    if (!samples.some((s) => s.part === part)) continue;
     const ss = of(part);
     rates.push(frameRates('shipped antispoof >= 0.5', part, ss, antispoof));
     rates.push(frameRates('shipped liveness >= 0.5', part, ss, shippedLive));

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../common/hashing.js';
+import { silentLogger } from '../../common/logger.js';
+import { selectBackend } from '../../model/backend.js';
 import { DEFAULT_NET, weightsHash } from '../../model/liveness/passive/passiveNet.js';
 import { datasetForTests } from '../../test/datasets.js';
 import { loadTestEngine } from '../../test/engineForTests.js';
@@ -18,6 +20,7 @@ describe.runIf(nuaa)('training the passive liveness net (real NUAA crops)', () =
   const options = { ...DEFAULT_TRAIN, net: DEFAULT_NET, augment: DEFAULT_AUGMENT, maxEpochs: 3, patience: 3 };
 
   beforeAll(async () => {
+    await selectBackend('auto', silentLogger); // as `facelock train liveness` does: the engine itself starts no tfjs backend
     const listed = listLivenessData({ nuaa: nuaa as string, bonaFide: [], checks: [] });
     const pick = (part: string, attack: boolean, n: number) =>
       listed.samples
