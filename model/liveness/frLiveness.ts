@@ -1,0 +1,77 @@
+import type { Box } from '../geometry.js';
+import { toPlanes } from '../image/planes.js';
+import type { RgbImage } from '../image/rgbImage.js';
+import { warpAffine } from '../image/warpAffine.js';
+import { type NetworkSession, onlyInput } from '../runtime/networkSession.js';
+
+/** fr_liveness.onnx's input side, and how much of the face box around it it sees (lib/fr_liveness.js). */
+export const FR_LIVENESS_SIDE = 128;
+export const FR_LIVENESS_SCALE = 2.7;
+
+/**
+ * The crop of lib/fr_liveness.js's `alignLivenessImage`: the face box scaled by 2.7 (less if that would not fit the
+ * image) around its centre, shifted back inside the image, cut to whole pixels the way its parseInt does.
+ */
+export function frLivenessRect(box: Box, image: { readonly width: number; readonly height: number }, scaleValue = FR_LIVENESS_SCALE): Box {
+  const { width: srcW, height: srcH } = image;
+  const scale = Math.min((srcH - 1) / box.height, (srcW - 1) / box.width, scaleValue);
+  const w = box.width * scale;
+  const h = box.height * scale;
+  const cx = box.width / 2 + box.x;
+  const cy = box.height / 2 + box.y;
+  let [left, top, right, bottom] = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
+  if (left < 0) {
+    right -= left;
+    left = 0;
+  }
+  if (top < 0) {
+    bottom -= top;
+    top = 0;
+  }
+  if (right > srcW - 1) {
+    left -= right - srcW + 1;
+    right = srcW - 1;
+  }
+  if (bottom > srcH - 1) {
+    top -= bottom - srcH + 1;
+    bottom = srcH - 1;
+  }
+  return {
+    x: Math.max(Math.trunc(left), 0),
+    y: Math.max(Math.trunc(top), 0),
+    width: Math.min(Math.trunc(right - left), srcW - 1),
+    height: Math.min(Math.trunc(bottom - top), srcH - 1),
+  };
+}
+
+/**
+ * faceplugin's `fr_liveness.onnx` (MIT): the crop resized to 128x128 (bilinear, as cv.resize), RGB planes of raw
+ * 0-255 values, three class scores; softmax gives their probabilities. Which class means live is measured, not
+ * assumed (the library reports the first).
+ */
+export class FrLiveness {
+  private readonly pixels = new Float32Array(FR_LIVENESS_SIDE * FR_LIVENESS_SIDE * 3);
+  private readonly planes = new Float32Array(FR_LIVENESS_SIDE * FR_LIVENESS_SIDE * 3);
+
+  constructor(readonly session: NetworkSession) {}
+
+  /** The three class probabilities for the face in `box` (the fr_detect box of the face, in image pixels). */
+  async probabilities(image: RgbImage, box: Box): Promise<Float32Array> {
+    const r = frLivenessRect(box, image);
+    const sx = r.width / FR_LIVENESS_SIDE;
+    const sy = r.height / FR_LIVENESS_SIDE;
+    warpAffine(image, [sx, 0, r.x, 0, sy, r.y], FR_LIVENESS_SIDE, FR_LIVENESS_SIDE, 1, 0, this.pixels);
+    toPlanes(this.pixels, this.planes, FR_LIVENESS_SIDE * FR_LIVENESS_SIDE);
+    const out = await this.session.run({
+      [onlyInput(this.session)]: { data: this.planes, dims: [1, 3, FR_LIVENESS_SIDE, FR_LIVENESS_SIDE] },
+    });
+    return softmax(Object.values(out)[0]?.data ?? new Float32Array(3));
+  }
+}
+
+export function softmax(logits: Float32Array): Float32Array {
+  const max = Math.max(...logits);
+  const e = logits.map((v) => Math.exp(v - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
