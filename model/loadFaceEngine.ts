@@ -88,18 +88,16 @@ export function engineModelHashes(
   return hashes;
 }
 
-/**
- * Loads every model file after checking its sha256 against the manifest; the tfjs backend is started only for the
- * networks that run on tfjs (`runtime: tfjs`, the dlib net, a graph the conversion does not cover).
- */
+/** Selects the backend, then loads every model file after checking its sha256 against the manifest. */
 export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise<LoadedEngine> {
   const started = performance.now();
+  // the tfjs backend starts only if a network runs on tfjs (runtime tfjs, a graph the conversion does not cover)
   let tfjsBackend: Promise<string> | undefined;
   const tfjs = (): Promise<string> => {
     tfjsBackend ??= selectBackend(config.backend, log);
     return tfjsBackend;
   };
-  if (config.runtime === 'tfjs') await tfjs();
+  if (config.runtime === 'tfjs' || config.embedder !== 'faceplugin') await tfjs();
   else await ensureDecodingBackend();
   const sessions = new Map<string, NetworkSession>();
   const threads = config.threads === undefined ? {} : { threads: config.threads };
@@ -120,7 +118,7 @@ export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise
     opened.graph('facemesh'),
     opened.graph('antispoof'),
     opened.graph('liveness'),
-    loadEmbedder(config, opened, tfjs),
+    loadEmbedder(config, opened),
     loadPassiveModel(MODELS.passiveLiveness, config.modelDir, config.runtime === 'onnxruntime' ? { threads: 1 } : undefined),
   ]);
   const backend = tfjsBackend ? await tfjsBackend : 'none';
@@ -179,11 +177,10 @@ interface Sessions {
 }
 
 /** The configured identity network, on ONNX Runtime where it is an ONNX file, else on tfjs. */
-async function loadEmbedder(config: EngineConfig, open: Sessions, tfjs: () => Promise<string>): Promise<Embedder> {
+async function loadEmbedder(config: EngineConfig, open: Sessions): Promise<Embedder> {
   if (config.embedder === 'faceplugin')
     return new FacepluginEmbedder(await open.onnx('faceplugin', config.threads === undefined ? {} : { threads: config.threads }));
   if (config.embedder === 'faceres') return new FaceresEmbedder(await open.graph('faceres'));
-  await tfjs(); // face-api's dlib net is code on tfjs: its weights go onto the backend it runs on
   const { weights } = await loadVerifiedWeights(MODELS.dlibResnet, config.modelDir);
   const net = createFaceRecognitionNet();
   net.loadFromWeightMap(weights);
