@@ -91,7 +91,9 @@ export function engineModelHashes(
 /** Selects the backend, then loads every model file after checking its sha256 against the manifest. */
 export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise<LoadedEngine> {
   const started = performance.now();
-  // the tfjs backend starts only if a network runs on tfjs (runtime tfjs, a graph the conversion does not cover)
+  // the tfjs backend starts only if a network runs on tfjs (runtime tfjs, the dlib net, faceres). It is started before
+  // the parallel loads: switching backends while other networks decode their weights fails ("Backend 'wasm' has not
+  // yet been initialized"); only an unexpected conversion failure still starts it mid-load
   let tfjsBackend: Promise<string> | undefined;
   const tfjs = (): Promise<string> => {
     tfjsBackend ??= selectBackend(config.backend, log);
