@@ -61,6 +61,12 @@ describe.runIf(ready)('facelock calibrate: error rates, determinism and the peer
     const cal = JSON.parse(readFileSync(s.calibrationFile as string, 'utf8')) as Record<string, unknown>;
     expect(cal).toMatchObject({ format: 'facelock-calibration/1', embedder: 'faceplugin', targetFar: 1e-4, fusion: { k: 3, n: 5 } });
     expect(Object.keys(cal.modelHashes as object).length).toBeGreaterThanOrEqual(10);
+    // the liveness operating point it measured, for the door's model (texture by default)
+    const liveness = cal.liveness as { model: string; threshold: number; frame: { bpcer: { count: number; of: number } } };
+    expect(liveness).toMatchObject({ model: 'texture', part: expect.any(String), frame: { worstApcer: { of: expect.any(Number) } } });
+    expect(liveness.threshold).toBeGreaterThan(0);
+    expect(liveness.threshold).toBeLessThan(1);
+    expect(liveness.frame.bpcer.of).toBeGreaterThan(0);
     // nothing biometric in the outputs; the feature cache is sealed
     for (const file of [s.report, join(dir, 'run1', 'report.json'), s.calibrationFile as string])
       expect(readFileSync(file, 'utf8')).not.toMatch(/embedding"?\s*[:=]\s*\[/);
@@ -118,6 +124,13 @@ describe.runIf(ready)('facelock calibrate: the calibration file the daemon loads
     const ok = await runCli(['--log-level', 'info', 'run', '--config', config(cal)]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/calibration loaded .*threshold=0\.\d+/);
+    expect(ok.stdout).toMatch(/liveness model="?texture [0-9a-f]{12}"? minLiveness=0\.\d+ thresholdFrom=calibration/);
+    const badLiveness = JSON.parse(readFileSync(cal, 'utf8'));
+    badLiveness.liveness.threshold = 1.5;
+    writeFileSync(join(dir, 'bad-liveness.json'), JSON.stringify(badLiveness));
+    const refusedLiveness = await runCli(['run', '--config', config(join(dir, 'bad-liveness.json'))]);
+    expect(refusedLiveness.code).toBe(3);
+    expect(refusedLiveness.stdout + refusedLiveness.stderr).toMatch(/its liveness threshold must be in \(0, 1\)/);
     const edited = JSON.parse(readFileSync(cal, 'utf8'));
     edited.modelHashes[Object.keys(edited.modelHashes)[0] as string] = '0'.repeat(64);
     writeFileSync(join(dir, 'foreign.json'), JSON.stringify(edited));

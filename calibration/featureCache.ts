@@ -18,6 +18,7 @@ interface Entry {
   c?: ImageFeatures['conditions'];
   a?: number;
   l?: number;
+  p?: number;
   err?: string;
 }
 
@@ -64,7 +65,7 @@ export class FeatureCache {
 
   get(modelHash: string, imageHash: string, needLiveness: boolean): ImageFeatures | undefined {
     const e = this.entries.get(`${EXTRACTION_VERSION}:${modelHash}:${imageHash}`);
-    if (!e || (needLiveness && e.found && (e.a === undefined || e.l === undefined))) return undefined;
+    if (!e || (needLiveness && e.found && (e.a === undefined || e.l === undefined || e.p === undefined))) return undefined;
     const embedding = e.e ? new Float32Array(Uint8Array.from(Buffer.from(e.e, 'base64')).buffer) : undefined;
     return {
       found: e.found,
@@ -72,6 +73,7 @@ export class FeatureCache {
       ...(e.c ? { conditions: e.c } : {}),
       ...(e.a === undefined ? {} : { antispoof: e.a }),
       ...(e.l === undefined ? {} : { live: e.l }),
+      ...(e.p === undefined ? {} : { passive: e.p }),
       ...(e.err ? { error: e.err } : {}),
     };
   }
@@ -83,6 +85,7 @@ export class FeatureCache {
       ...(f.conditions ? { c: f.conditions } : {}),
       ...(f.antispoof === undefined ? {} : { a: f.antispoof }),
       ...(f.live === undefined ? {} : { l: f.live }),
+      ...(f.passive === undefined ? {} : { p: f.passive }),
       ...(f.error ? { err: f.error } : {}),
     });
     this.dirty++;

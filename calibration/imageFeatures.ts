@@ -21,8 +21,10 @@ export interface ImageFeatures {
   readonly conditions?: ImageConditions;
   /** Shipped antispoof score (higher = real), when asked for. */
   readonly antispoof?: number;
-  /** p(live) of facelock's trained liveness model, when asked for. */
+  /** p(live) of facelock's texture liveness model, when asked for. */
   readonly live?: number;
+  /** p(live) of facelock's trained passive net, when asked for. */
+  readonly passive?: number;
   /** Why the image could not be used (unreadable), when it could not. */
   readonly error?: string;
 }
@@ -74,7 +76,7 @@ export function facelockExtractor(engine: FaceEngine): FeatureExtractor {
             contrast: q.contrast,
             meshScore: face.meshScore,
           },
-          ...(scores ? { antispoof: scores.antispoof, live: scores.live } : {}),
+          ...(scores ? { antispoof: scores.antispoof, live: scores.live, passive: scores.passive } : {}),
         };
       }),
   };

@@ -18,6 +18,9 @@ import { readLfwDataset } from './lfwDataset.js';
 import { padRatesByPart } from './padRatesByPart.js';
 import { checkSplit, findSplit, lfwSplitParts, nuaaPartOf, nuaaParts, nuaaSplit, type SplitManifest } from './splitManifest.js';
 
+/** Which of a presentation's liveness scores the door uses (liveness.model texture, trained, shipped). */
+export type LiveScore = 'live' | 'passive' | 'antispoof';
+
 export interface CalibrationOptions {
   readonly pairs?: string;
   readonly attacks?: string;
@@ -30,7 +33,9 @@ export interface CalibrationOptions {
   readonly targetFar: number;
   readonly k: number;
   readonly n: number;
-  /** p(live) of the trained liveness model at or above which a presentation counts as live. */
+  /** The door's liveness score: the texture model's p(live), the trained net's, or the shipped antispoof score. */
+  readonly liveScore: LiveScore;
+  /** That score at or above which a presentation counts as live. */
   readonly liveThreshold: number;
   readonly seed: number;
   readonly bootstrap: number;
@@ -84,6 +89,7 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
       targetFar: o.targetFar,
       k: o.k,
       n: o.n,
+      liveScore: o.liveScore,
       liveThreshold: o.liveThreshold,
       bootstrap: o.bootstrap,
       doorTemplates: o.doorAt?.templates ?? null,
@@ -203,7 +209,7 @@ async function measureAttacks(
   const scored = presentations.map((p, i) => ({
     ...p,
     part: nuaaPartOf(split, p),
-    score: r.features[i]?.found ? r.features[i]?.live : undefined,
+    score: r.features[i]?.found ? r.features[i]?.[o.liveScore] : undefined,
   }));
   const headlinePart = parts.some((p) => p.name === 'dev') ? 'dev' : 'train';
   const result: LivenessResult = livenessErrors(

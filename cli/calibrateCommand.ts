@@ -7,12 +7,14 @@ import type { Progress } from '../calibration/featurePool.js';
 import { EVALUATED_MODELS, type EvaluatedModel } from '../calibration/imageFeatures.js';
 import { formatProportion } from '../calibration/presentationAttackRates.js';
 import { renderReportHtml } from '../calibration/reportHtml.js';
-import { runCalibration } from '../calibration/runCalibration.js';
+import { type LiveScore, runCalibration } from '../calibration/runCalibration.js';
 import { ExitCode, UsageError } from '../common/errors.js';
+import type { FacelockConfig } from '../device/config/configSchema.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
-import { CALIBRATION_FORMAT, type CalibrationFile } from '../device/door/calibrationFile.js';
+import { CALIBRATION_FORMAT, type CalibratedLiveness, type CalibrationFile } from '../device/door/calibrationFile.js';
 import { keySource, readKeyFile } from '../device/store/keyFile.js';
 import { passiveModelMeta } from '../model/liveness/passive/passiveModelFile.js';
+import { textureModelMeta } from '../model/liveness/texture/textureModelFile.js';
 import { DETECTORS, type DetectorName, EMBEDDERS, type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
 import { MODELS } from '../model/manifest.js';
 import { type CliContext, runCommand } from './cliContext.js';
@@ -69,7 +71,7 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
         targetFar: opts.targetFar ?? config.decision.targetFar,
         k: config.decision.k,
         n: config.decision.n,
-        liveThreshold: config.liveness.minProbability ?? (await passiveModelMeta(MODELS.passiveLiveness)).threshold,
+        ...(await doorLiveness(config)),
         seed: opts.seed,
         bootstrap: opts.bootstrap,
         doorAt: { templates: opts.doorTemplates, targetFar: opts.doorFar },
@@ -83,7 +85,7 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
       const v = report.verification;
       if (v && opts.model === 'facelock') {
         calibrationFile = resolve(opts.write ?? join(out, 'calibration.json'));
-        const file = calibrationFileOf(report, v, embedder, detector);
+        const file = calibrationFileOf(report, v, embedder, detector, config.liveness.model);
         writeFileSync(calibrationFile, `${JSON.stringify(file, null, 2)}\n`);
       }
       const final = { ...report, calibrationFile };
@@ -178,7 +180,16 @@ function calibrationFileOf(
   v: NonNullable<CalibrationReport['verification']>,
   embedder: EmbedderName,
   detector: DetectorName,
+  livenessModel: CalibratedLiveness['model'],
 ): CalibrationFile {
+  const l = report.liveness;
+  const rates = (level: 'frame' | 'approach') => {
+    const r = l?.byPart.find((p) => p.part === l.part && p.level === level)?.rates;
+    if (!r) return null;
+    const count = (p: { count: number; of: number }) => ({ count: p.count, of: p.of });
+    return { worstApcer: count(r.worst?.apcer ?? { count: 0, of: 0 }), bpcer: count(r.bpcer) };
+  };
+  const frame = rates('frame');
   return {
     format: CALIBRATION_FORMAT,
     embedder,
@@ -195,6 +206,7 @@ function calibrationFileOf(
     },
     heldOut: { tar: v.heldOutAtTarget.meanTar, far: v.heldOutAtTarget.meanFar },
     door: { far: v.door.far, frr: v.door.frr },
+    ...(l && frame ? { liveness: { model: livenessModel, threshold: l.threshold, part: l.part, frame, approach: rates('approach') } } : {}),
     createdAt: report.createdAt,
     gitCommit: report.gitCommit,
   };
@@ -258,4 +270,22 @@ function pct(v: number | undefined): string {
 
 function formatDuration(s: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
+}
+
+/** The liveness score and threshold the door uses with this config (liveness.model, liveness.minProbability). */
+async function doorLiveness(config: FacelockConfig): Promise<{ liveScore: LiveScore; liveThreshold: number }> {
+  switch (config.liveness.model) {
+    case 'texture':
+      return {
+        liveScore: 'live',
+        liveThreshold: config.liveness.minProbability ?? (await textureModelMeta(MODELS.textureLiveness)).threshold,
+      };
+    case 'trained':
+      return {
+        liveScore: 'passive',
+        liveThreshold: config.liveness.minProbability ?? (await passiveModelMeta(MODELS.passiveLiveness)).threshold,
+      };
+    case 'shipped':
+      return { liveScore: 'antispoof', liveThreshold: config.decision.minAntispoof };
+  }
 }

@@ -14,6 +14,7 @@ export function describeFace(face: Face) {
     pose: face.pose,
     eyes: face.eyes,
     live: face.live === undefined ? null : round(face.live, 3),
+    passive: face.passive === undefined ? null : round(face.passive, 3),
     antispoof: face.antispoof === undefined ? null : round(face.antispoof, 3),
     liveness: face.liveness === undefined ? null : round(face.liveness, 3),
     embeddingSize: face.embedding?.length ?? 0,
@@ -46,7 +47,7 @@ export function registerInspect(program: Command, context: () => CliContext): vo
             ctx.print(
               `  face ${i + 1}: box ${f.box.x},${f.box.y} ${f.box.width}x${f.box.height} score ${f.detectionScore} ` +
                 `yaw ${f.pose.yaw} pitch ${f.pose.pitch} roll ${f.pose.roll} eyes ${f.eyes.left}/${f.eyes.right} ` +
-                `p(live) ${f.live} (trained), antispoof ${f.antispoof} liveness ${f.liveness} (shipped)`,
+                `p(live) ${f.live} (texture), ${f.passive} (trained net), antispoof ${f.antispoof} liveness ${f.liveness} (shipped)`,
             );
           });
         }

@@ -28,6 +28,7 @@ interface TrainOptions {
   epochs: number;
   curve: boolean;
   targetBpcer: number;
+  textureSide: number;
 }
 
 /** `facelock train liveness`: the passive presentation-attack model, trained, searched, calibrated and saved. */
@@ -63,6 +64,12 @@ export function registerTrain(program: Command, context: () => CliContext): void
     .option('--epochs <n>', 'most epochs of a fine trial', wholeNumber('--epochs', 1), DEFAULT_TRAIN.maxEpochs)
     .option('--no-curve', 'skip the learning curve (its smaller training sets)')
     .option('--target-bpcer <rate>', 'bona fide rejection rate on dev to pick the threshold for', rate, DEFAULT_TRAIN_LIVENESS.targetBpcer)
+    .option(
+      '--texture-side <px>',
+      'face crop side of the texture (LBP) model fitted beside the net',
+      wholeNumber('--texture-side', 16),
+      DEFAULT_TRAIN_LIVENESS.texture.side,
+    )
     .addHelpText('after', '\nExit status: 0 done, 2 usage, 4 bad data (missing lists or images), 5 model fault.')
     .action(async (opts: TrainOptions) => {
       const ctx = context();
@@ -109,6 +116,7 @@ function trainingOptions(opts: TrainOptions, config: FacelockConfig, stateDir: s
     curveFractions: opts.curve ? DEFAULT_TRAIN_LIVENESS.curveFractions : [1],
     targetBpcer: opts.targetBpcer,
     rule: { k: config.decision.k, n: config.decision.n },
+    texture: { ...DEFAULT_TRAIN_LIVENESS.texture, side: opts.textureSide },
   };
 }
 
@@ -124,6 +132,10 @@ function printTraining(ctx: CliContext, report: TrainLivenessReport, reportFile:
     ctx.print(`learning curve: ${report.reading}`);
     ctx.print(
       `temperature ${report.temperature.toFixed(3)}, threshold ${report.threshold.toFixed(4)} for BPCER ${report.targetBpcer} on dev`,
+    );
+    const t = report.texture;
+    ctx.print(
+      `texture: ${t.side} px crop, L2 ${t.lambda}, temperature ${t.temperature.toFixed(3)}, threshold ${t.threshold.toFixed(4)} for BPCER ${report.targetBpcer} on NUAA dev`,
     );
     for (const f of report.files) ctx.print(`${f.sha256}  ${f.path}`);
     ctx.print(`report: ${reportFile}; wall time ${report.seconds.total.toFixed(0)} s`);

@@ -20,11 +20,14 @@ import { buildDoorPipeline, minLiveness } from './pipeline/buildDoorPipeline.js'
 import type { Lock } from './ports.js';
 import { DoorStatus } from './status/doorStatus.js';
 import { startStatusServer } from './status/statusServer.js';
+import { EnrolledTemplates } from './store/enrolledTemplates.js';
 import { FaultSink } from './store/faultSink.js';
 import { openTemplateStore } from './store/openStore.js';
-import { templatesFor } from './store/templateRecords.js';
 import type { TemplateStore } from './store/templateStore.js';
 import { createNotifier, type Notifier } from './systemd/sdNotify.js';
+
+/** How often the daemon looks for enrollment changes (a removed user is refused within this). */
+const ENROLLMENT_POLL_MS = 250;
 
 /** What the daemon opened, in the order it is closed again (each only if it was opened). */
 interface Opened {
@@ -117,11 +120,13 @@ async function watchDoor(d: Daemon): Promise<number> {
   const store = openTemplateStore({ stateDir: config.stateDir, keyFile: config.keyFile });
   opened.store = store;
   const { engine, calibration, liveness } = await loadDoorModels(config, log);
-  const enrolled = templatesFor(store.templates(), engine.embedderName);
-  if (enrolled.advice) log.warn(`these users cannot be recognised: ${enrolled.advice}`, { users: enrolled.stale.length });
-  const templates = enrolled.usable.map((t) => ({ userId: t.userId, userName: t.userName, embedding: t.embedding }));
-  const users = new Set(templates.map((t) => t.userId)).size;
-  if (templates.length === 0) log.warn('nobody the door can recognise is enrolled: it will not open (facelock enroll add NAME)');
+  // what the store holds now, reloaded within ENROLLMENT_POLL_MS of any change (a removal revokes at once)
+  const enrolled = new EnrolledTemplates(store, engine.embedderName, log.child('enrollment'));
+  const poll = setInterval(() => enrolled.refresh(), ENROLLMENT_POLL_MS);
+  poll.unref();
+  opened.stopTimers.push(() => clearInterval(poll));
+  const users = enrolled.userCount;
+  if (enrolled.current.length === 0) log.warn('nobody the door can recognise is enrolled: it will not open (facelock enroll add NAME)');
   const audit = store.auditLog({ retainFrames: config.retention.frames });
   d.faults.attach(
     (e) => audit.event(e),
@@ -139,7 +144,7 @@ async function watchDoor(d: Daemon): Promise<number> {
   const service = new DoorService({
     camera,
     status,
-    pipeline: buildDoorPipeline(engine, config, () => templates, calibration.threshold),
+    pipeline: buildDoorPipeline(engine, config, () => enrolled.current, calibration.threshold),
     fusion: new FrameFusion(config.decision),
     lockout,
     lock: d.lock,
@@ -149,7 +154,9 @@ async function watchDoor(d: Daemon): Promise<number> {
     approachGapMs: config.decision.windowMs,
     liveness,
     ...(calibration.probability ? { probability: calibration.probability } : {}),
-    allowed: (userId, now) => withinSchedule(config.schedules[templates.find((t) => t.userId === userId)?.userName ?? ''], new Date(now)),
+    allowed: (userId, now) =>
+      withinSchedule(config.schedules[enrolled.current.find((t) => t.userId === userId)?.userName ?? ''], new Date(now)),
+    stillEnrolled: (userId) => enrolled.confirm(userId),
   });
   opened.stopTimers.push(startUpkeep(config, audit, status, log));
   d.notify.ready(`watching the door: ${users} user(s) enrolled`);
@@ -202,10 +209,13 @@ async function loadDoorModels(config: Readonly<FacelockConfig>, log: Logger) {
     engine.info.modelHashes,
     log.child('decision'),
   );
-  const liveness = { minLiveness: minLiveness(config, engine.liveThreshold), active: config.liveness.active };
+  const needed = minLiveness(config, engine, calibration);
+  const liveness = { minLiveness: needed.threshold, active: config.liveness.active };
+  const files = { texture: MODELS.textureLiveness.files[0], trained: MODELS.passiveLiveness.files[1], shipped: undefined };
   log.info('liveness', {
-    model: config.liveness.model === 'trained' ? `trained ${MODELS.passiveLiveness.files[1]?.sha256.slice(0, 12)}` : 'shipped antispoof',
+    model: `${config.liveness.model}${files[config.liveness.model] ? ` ${files[config.liveness.model]?.sha256.slice(0, 12)}` : ' antispoof'}`,
     minLiveness: liveness.minLiveness,
+    thresholdFrom: needed.from,
     active: config.liveness.active,
   });
   if (config.liveness.model === 'shipped')

@@ -9,6 +9,7 @@ import { type Affine, squareCropMap, warpToRgb } from './image/warpAffine.js';
 import type { FacemeshLandmarker } from './landmarks/facemesh.js';
 import type { PassiveLivenessModel } from './liveness/passive/passiveModelFile.js';
 import type { ShippedLivenessNet } from './liveness/shippedLiveness.js';
+import type { TextureLivenessModel } from './liveness/texture/textureModelFile.js';
 
 export interface FaceEngineParts {
   readonly detector: FaceDetector;
@@ -18,6 +19,8 @@ export interface FaceEngineParts {
   readonly liveness: ShippedLivenessNet;
   /** facelock's own passive presentation-attack model (`facelock train liveness`). */
   readonly passive: PassiveLivenessModel;
+  /** facelock's texture presentation-attack model (LBP and a linear classifier; the door's default). */
+  readonly texture: TextureLivenessModel;
 }
 
 export interface FaceEngineInfo {
@@ -34,7 +37,8 @@ const now = () => performance.now();
 
 /**
  * The face engine: detect -> landmarks (pose, eyes) -> embed and liveness, on one decoded image. Expected
- * outcomes (no face, several faces) are results; only faults throw.
+ * outcomes (no face, several faces) are results; only faults throw. One image at a time: the networks reuse their
+ * input buffers, so overlapping calls (an unawaited Promise.all) would score each other's pixels.
  */
 export class FaceEngine {
   constructor(
@@ -99,22 +103,36 @@ export class FaceEngine {
     });
   }
 
-  /** p(live) of the trained model at or above which a frame counts as live (chosen on dev for its target BPCER). */
+  /** p(live) of the texture model at or above which a frame counts as live (chosen on NUAA dev for its target BPCER). */
   get liveThreshold(): number {
+    return this.parts.texture.meta.threshold;
+  }
+
+  /** The same for the trained passive net. */
+  get passiveThreshold(): number {
     return this.parts.passive.meta.threshold;
   }
 
-  /** p(live) of a face by facelock's trained passive model (calibrated by temperature scaling). */
+  /** p(live) of a face by facelock's texture model (calibrated by temperature scaling): the door's liveness score. */
   async liveProbability(image: RgbImage, face: Face): Promise<number> {
+    return this.parts.texture.score(image, face, (i, f, size) => this.livenessCrop(i, f, size));
+  }
+
+  /** p(live) of a face by facelock's trained passive net (calibrated by temperature scaling). */
+  async passiveProbability(image: RgbImage, face: Face): Promise<number> {
     return this.parts.passive.score(image, face, (i, f, size) => this.livenessCrop(i, f, size));
   }
 
-  /** The liveness scores of a face: the trained model's p(live) and the shipped antispoof and liveness scores. */
-  async livenessScores(image: RgbImage, face: Face): Promise<{ live: number; antispoof: number; liveness: number }> {
+  /**
+   * The liveness scores of a face: the texture model's p(live) (`live`), the trained net's (`passive`) and the shipped
+   * antispoof and liveness scores.
+   */
+  async livenessScores(image: RgbImage, face: Face): Promise<{ live: number; passive: number; antispoof: number; liveness: number }> {
     const { cx, cy, side } = humanFaceCrop({ box: face.detectionBox, score: face.detectionScore, keypoints: face.keypoints });
     const map = squareCropMap(cx, cy, side, 0, LIVENESS_CROP);
     return {
       live: await this.liveProbability(image, face),
+      passive: await this.passiveProbability(image, face),
       antispoof: await this.parts.antispoof.score(image, map, LIVENESS_CROP),
       liveness: await this.parts.liveness.score(image, map, LIVENESS_CROP),
     };

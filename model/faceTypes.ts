@@ -25,8 +25,10 @@ export interface Face {
   readonly alignSize: number;
   /** L2-normalised identity embedding; absent when embedding was not asked for. */
   readonly embedding?: Float32Array;
-  /** p(live) by facelock's trained passive model; absent when liveness was not asked for. */
+  /** p(live) by facelock's texture model (the door's default); absent when liveness was not asked for. */
   readonly live?: number;
+  /** p(live) by facelock's trained passive net. */
+  readonly passive?: number;
   /** Human's antispoof score, higher = real; absent when liveness was not asked for. */
   readonly antispoof?: number;
   /** Human's liveness score, higher = live. */

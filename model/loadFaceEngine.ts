@@ -11,6 +11,7 @@ import { FaceEngine } from './faceEngine.js';
 import { FacemeshLandmarker } from './landmarks/facemesh.js';
 import { loadPassiveModel } from './liveness/passive/passiveModelFile.js';
 import { ShippedLivenessNet } from './liveness/shippedLiveness.js';
+import { loadTextureModel } from './liveness/texture/textureModelFile.js';
 import { MODELS, type ModelEntry, type ModelName } from './manifest.js';
 import { loadConvertedGraphSession } from './runtime/convertedGraphSession.js';
 import type { NetworkSession } from './runtime/networkSession.js';
@@ -73,7 +74,7 @@ export interface LoadedEngine {
 /** The model files an engine with this config loads. */
 export function engineModels(config: Pick<EngineConfig, 'embedder'> & Partial<Pick<EngineConfig, 'detector'>>): ModelName[] {
   const detector: ModelName[] = config.detector === 'frDetect' ? ['frDetect', 'frLandmark'] : ['blazeface'];
-  return [...detector, 'facemesh', config.embedder, 'antispoof', 'liveness', 'passiveLiveness'];
+  return [...detector, 'facemesh', config.embedder, 'antispoof', 'liveness', 'passiveLiveness', 'textureLiveness'];
 }
 
 /** The sha256 of every model file of an engine with this config, by `package@version/path` (from the manifest). */
@@ -115,13 +116,14 @@ export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise
       return s;
     },
   };
-  const [detector, landmarks, antispoof, liveness, embedder, passive] = await Promise.all([
+  const [detector, landmarks, antispoof, liveness, embedder, passive, texture] = await Promise.all([
     loadDetector(config, opened),
     opened.graph('facemesh'),
     opened.graph('antispoof'),
     opened.graph('liveness'),
     loadEmbedder(config, opened),
     loadPassiveModel(MODELS.passiveLiveness, config.modelDir, config.runtime === 'onnxruntime' ? { threads: 1 } : undefined),
+    loadTextureModel(MODELS.textureLiveness, config.modelDir),
   ]);
   const backend = tfjsBackend ? await tfjsBackend : 'none';
   const engine = new FaceEngine(
@@ -132,6 +134,7 @@ export async function loadFaceEngine(config: EngineConfig, log: Logger): Promise
       antispoof: new ShippedLivenessNet('antispoof', antispoof, 128),
       liveness: new ShippedLivenessNet('liveness', liveness, 32),
       passive,
+      texture,
     },
     { backend, modelHashes: engineModelHashes(config), minMeshScore: config.minMeshScore },
   );

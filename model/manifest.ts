@@ -17,7 +17,7 @@ export interface ModelEntry {
    * `graph`: a tfjs graph model (model.json + shards); `weights`: a weights manifest for a network defined in code;
    * `onnx`: one ONNX file, run on ONNX Runtime.
    */
-  readonly format: 'graph' | 'weights' | 'onnx';
+  readonly format: 'graph' | 'weights' | 'onnx' | 'json';
   /** The graph's model.json first, then its weight shards. */
   readonly files: readonly ModelFile[];
   readonly input: string;
@@ -35,7 +35,8 @@ export type ModelName =
   | 'frLiveness'
   | 'antispoof'
   | 'liveness'
-  | 'passiveLiveness';
+  | 'passiveLiveness'
+  | 'textureLiveness';
 
 const human = { package: '@vladmandic/human', version: '3.3.6', format: 'graph' } as const;
 
@@ -150,5 +151,15 @@ export const MODELS: Readonly<Record<ModelName, ModelEntry>> = {
     input:
       'face crop (Human face box) of 48x48 RGB in [0, 1], resized to the net input (32x32), normalised with the saved channel statistics',
     output: 'one logit, higher = live; p(live) = sigmoid(logit / temperature), both in the JSON with the threshold and the training record',
+  },
+  textureLiveness: {
+    name: 'textureLiveness',
+    package: 'facelock',
+    version: '0.1.0',
+    format: 'json',
+    files: [{ path: 'model/weights/texture-liveness.json', sha256: 'f28aa01d5bb9155de13dd37fd0e095b356c9399e70038830214ad22a535b203a' }],
+    input: 'face crop (Human face box) of `side` (160) px RGB: 590 uniform LBP histogram features (model/liveness/texture/lbpFeatures.ts)',
+    output:
+      'one logit of a linear model, higher = live; p(live) = sigmoid(logit / temperature), with the threshold and the training record',
   },
 };

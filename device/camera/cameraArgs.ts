@@ -5,9 +5,19 @@ export interface CaptureFormat {
   readonly framerate: number;
 }
 
+/** What an infrared (Pi NoIR) camera needs on top of the capture format. */
+export interface RpicamOptions {
+  /** Grey frames: colour is meaningless under an infrared illuminator. */
+  readonly infrared?: boolean;
+  /** libcamera's tuning file for the sensor (the NoIR modules have their own). */
+  readonly tuningFile?: string | undefined;
+}
+
 /** rpicam-vid streaming MJPEG to stdout until killed; `--flush` so each frame leaves at once. */
-export function rpicamArgs(f: CaptureFormat): string[] {
+export function rpicamArgs(f: CaptureFormat, o: RpicamOptions = {}): string[] {
   return [
+    ...(o.tuningFile ? ['--tuning-file', o.tuningFile] : []),
+    ...(o.infrared ? ['--saturation', '0'] : []),
     '-t',
     '0',
     '-n',

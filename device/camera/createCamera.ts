@@ -1,12 +1,12 @@
 import type { Logger } from '../../common/logger.js';
 import type { Camera } from '../ports.js';
-import { type CaptureFormat, rpicamArgs, v4l2Args } from './cameraArgs.js';
+import { type CaptureFormat, type RpicamOptions, rpicamArgs, v4l2Args } from './cameraArgs.js';
 import { ProcessCamera } from './processCamera.js';
 import { ReplayCamera } from './replayCamera.js';
 
 /** Which camera, keyed on `kind`. */
 export type CameraConfig =
-  | ({ readonly kind: 'rpicam' } & CaptureFormat)
+  | ({ readonly kind: 'rpicam' } & CaptureFormat & RpicamOptions)
   | ({ readonly kind: 'v4l2'; readonly device: string } & CaptureFormat)
   | { readonly kind: 'replay'; readonly source: string; readonly framerate: number; readonly loop: boolean };
 
@@ -20,7 +20,7 @@ export function createCamera(config: CameraConfig, log: Logger): Camera {
         {
           name: 'rpicam',
           command: 'rpicam-vid',
-          args: rpicamArgs(config),
+          args: rpicamArgs(config, config),
           installHint: 'install rpicam-apps (sudo apt install rpicam-apps), or use camera kind v4l2 or replay',
           ...RESTART,
         },

@@ -5,8 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../common/logger.js';
 import { datasetForTests } from '../../test/datasets.js';
 import { fakeCameraEnv } from '../../test/fakeCamera.js';
+import { parseConfig } from '../config/loadConfig.js';
 import type { Frame } from '../ports.js';
 import { rpicamArgs } from './cameraArgs.js';
+import { createCamera } from './createCamera.js';
 import { ProcessCamera } from './processCamera.js';
 import { ReplayCamera } from './replayCamera.js';
 
@@ -56,6 +58,21 @@ describe.runIf(nuaa)('ProcessCamera with a spawned rpicam-vid (fake executable o
       .map((f) => readFileSync(join(frameDir(), f)));
     expect(frames.every((f) => isJpeg(f.data) && originals.some((o) => o.equals(f.data)))).toBe(true);
     expect(readFileSync(argsLog, 'utf8').trim()).toBe('-t 0 -n --codec mjpeg --width 640 --height 480 --framerate 30 --flush -o -');
+  });
+
+  it('runs a Pi NoIR camera from its config: its tuning file and grey frames, through the same spawn and parsing', async () => {
+    const argsLog = join(mkdtempSync(join(tmpdir(), 'facelock-cam-')), 'args');
+    process.env = fakeCameraEnv(frameDir(), 'normal', argsLog);
+    const tuningFile = '/usr/share/libcamera/ipa/rpi/vc4/imx219_noir.json';
+    const config = parseConfig({ camera: { kind: 'rpicam', infrared: true, tuningFile } }, 'test');
+    const cam = createCamera(config.camera, createLogger({ level: 'error', write: () => {} }));
+    expect(await take(cam, 2)).toHaveLength(2);
+    expect(readFileSync(argsLog, 'utf8').trim()).toBe(
+      `--tuning-file ${tuningFile} --saturation 0 -t 0 -n --codec mjpeg --width 640 --height 480 --framerate 15 --flush -o -`,
+    );
+    expect(() => parseConfig({ camera: { kind: 'rpicam', tuningFile: 'imx219_noir.json' } }, 'test')).toThrow(
+      /camera\.tuningFile: an absolute path to a libcamera tuning \.json file/,
+    );
   });
 
   it('restarts a camera that dies mid-frame, logs the fault, and keeps delivering whole frames', async () => {

@@ -12,7 +12,20 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const format = { width: int(64, 4096).default(640), height: int(64, 4096).default(480), framerate: int(1, 120).default(15) };
 
 const camera = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('rpicam'), ...format }),
+  z.strictObject({
+    kind: z.literal('rpicam'),
+    ...format,
+    /**
+     * A Pi NoIR camera under an 850 nm illuminator (docs/install.md): grey frames (`--saturation 0`; colour means
+     * nothing under infrared, and a phone or tablet screen emits none of it, so a replayed face is not lit).
+     */
+    infrared: z.boolean().default(false),
+    /** libcamera tuning file, e.g. /usr/share/libcamera/ipa/rpi/vc4/imx219_noir.json (Pi 5: rpi/pisp/) for a NoIR module. */
+    tuningFile: z
+      .string()
+      .regex(/^\/[^\0]*\.json$/, 'an absolute path to a libcamera tuning .json file')
+      .optional(),
+  }),
   z.strictObject({ kind: z.literal('v4l2'), device: z.string().min(1).default('/dev/video0'), ...format }),
   z.strictObject({
     kind: z.literal('replay'),
@@ -78,17 +91,19 @@ export const configSchema = z.strictObject({
   liveness: z
     .strictObject({
       /**
-       * trained: facelock's own passive model (model/weights, `facelock train liveness`); shipped: Human's antispoof
-       * net with decision.minAntispoof (measured on NUAA: it passes 99.8% of printed photos).
+       * texture: facelock's LBP texture model (model/weights/texture-liveness.json; on NUAA's session-disjoint dev it
+       * lets through 10% of printed-photo frames at 5% BPCER, where the trained net lets through 61%); trained:
+       * facelock's passive net (`facelock train liveness` makes both); shipped: Human's antispoof net with
+       * decision.minAntispoof (it passes 99.8% of printed photos).
        */
-      model: z.enum(['trained', 'shipped']).default('trained'),
+      model: z.enum(['texture', 'trained', 'shipped']).default('texture'),
       /**
        * Blink and 3-D head motion over an approach. optional: a tilt one plane explains (a photo or screen turned in
        * front of the camera) vetoes; required: every approach must show a blink or parallax, and a user who keeps
        * perfectly still is never admitted; off: the passive model alone.
        */
       active: z.enum(['off', 'optional', 'required']).default('optional'),
-      /** Probability of a live face a frame needs; default: the trained model's own (chosen for 5% BPCER on dev). */
+      /** Probability of a live face a frame needs; default: the chosen model's own (chosen for 5% BPCER on dev). */
       minProbability: z.number().gt(0).lt(1).optional(),
     })
     .prefault({}),

@@ -23,14 +23,31 @@ export interface CalibrationFile {
   /** Measured on held-out folds with thresholds chosen on the others. */
   readonly heldOut: { readonly tar: number; readonly far: number };
   readonly door: { readonly far: number; readonly frr: number };
+  /**
+   * The liveness operating point `facelock calibrate --attacks` measured: the model, the threshold the door uses
+   * with it, and the rates on the headline part (counts of presentations; approach = k of n consecutive frames).
+   */
+  readonly liveness?: CalibratedLiveness;
   readonly createdAt: string;
   readonly gitCommit: string;
 }
+
+export interface CalibratedLiveness {
+  readonly model: 'texture' | 'trained' | 'shipped';
+  readonly threshold: number;
+  readonly part: string;
+  readonly frame: { readonly worstApcer: Count; readonly bpcer: Count };
+  readonly approach: { readonly worstApcer: Count; readonly bpcer: Count } | null;
+}
+
+type Count = { readonly count: number; readonly of: number };
 
 /** The part of the calibration the daemon uses. */
 export interface OperatingCalibration {
   readonly threshold: number;
   readonly probability?: ProbabilityModel;
+  /** The liveness threshold the calibration measured, for the model it was measured with. */
+  readonly liveness?: { readonly model: CalibratedLiveness['model']; readonly threshold: number };
 }
 
 /**
@@ -69,5 +86,14 @@ export function loadOperatingCalibration(
     );
   }
   log.info('calibration loaded', { file, threshold: cal.threshold, targetFar: cal.targetFar, made: cal.createdAt });
-  return { threshold: cal.threshold, ...(cal.probability ? { probability: cal.probability } : {}) };
+  const l = cal.liveness;
+  if (l !== undefined && !(['texture', 'trained', 'shipped'].includes(l.model) && l.threshold > 0 && l.threshold < 1))
+    throw new ConfigError(
+      `calibration file ${file}: its liveness threshold must be in (0, 1) for a known model: run facelock calibrate again`,
+    );
+  return {
+    threshold: cal.threshold,
+    ...(cal.probability ? { probability: cal.probability } : {}),
+    ...(l ? { liveness: { model: l.model, threshold: l.threshold } } : {}),
+  };
 }

@@ -16,7 +16,10 @@ const QUALITY = { luminance: 120, contrast: 40, sharpness: 50, clipped: 0, light
 /** What the scripted pipeline says about each frame: a matched user, or a reason to reject it. */
 type Script = ({ user: number; liveness?: number } | { reason: RejectReason })[];
 
-function door(script: Script, opts: { frameMs?: number; unlockMs?: number } = {}) {
+function door(
+  script: Script,
+  opts: { frameMs?: number; unlockMs?: number; stillEnrolled?: (userId: number) => boolean; audit?: (a: AttemptRecord) => void } = {},
+) {
   const frameMs = opts.frameMs ?? 100;
   let clock = 0;
   const camera: Camera = {
@@ -77,12 +80,16 @@ function door(script: Script, opts: { frameMs?: number; unlockMs?: number } = {}
     fusion: new FrameFusion({ k: 3, n: 5, windowMs: 10_000 }),
     lockout,
     lock: new LockController(lock, { unlockMs: opts.unlockMs ?? 60_000, maxUnlockMs: 60_000 }, silentLogger),
-    audit: (a) => audit.push(a),
+    audit: (a) => {
+      opts.audit?.(a);
+      audit.push(a);
+    },
     log: silentLogger,
     now: () => clock,
     approachGapMs: 1000,
     liveness: { minLiveness: 0.5, active: 'optional' },
     allowed: () => true,
+    stillEnrolled: opts.stillEnrolled ?? (() => true),
   });
   return { service, states, audit, lockout };
 }
@@ -123,5 +130,38 @@ describe('DoorService', () => {
     expect(d.states).toEqual([]);
     expect(d.audit.map((a) => [a.outcome, a.reason, a.score])).toEqual([['reject', 'spoof', null]]);
     expect(d.service.counters.byReason).toEqual({ spoof: 4 });
+  });
+
+  it('does not open for a user removed while their approach matched: the store is asked just before the door opens', async () => {
+    const asked: number[] = [];
+    const d = door([{ user: 1 }, { user: 1 }, { user: 1 }], {
+      stillEnrolled: (id) => {
+        asked.push(id);
+        return false;
+      },
+    });
+    await d.service.run(new AbortController().signal);
+    expect(asked).toEqual([1]);
+    expect(d.states).toEqual([]);
+    expect(d.audit.map((a) => [a.outcome, a.reason])).toEqual([['reject', 'revoked']]);
+  });
+
+  it('writes the unlock to the audit log before the relay moves, and an audit write that fails keeps the door locked', async () => {
+    const order: string[] = [];
+    const ok = door([{ user: 1 }, { user: 1 }, { user: 1 }], {
+      audit: (a) => order.push(`audit ${a.outcome}, relay moves so far: ${ok.states.length}`),
+    });
+    await ok.service.run(new AbortController().signal);
+    expect(ok.states).toEqual(['unlocked']);
+    expect(order).toEqual(['audit unlock, relay moves so far: 0']);
+    const full = door([{ user: 1 }, { user: 1 }, { user: 1 }, { reason: 'no_match' }], {
+      audit: () => {
+        throw new Error('SQLITE_FULL: database or disk is full');
+      },
+    });
+    // the service goes on (no exception out of run), the relay never moves
+    await full.service.run(new AbortController().signal);
+    expect(full.states).toEqual([]);
+    expect(full.service.counters).toMatchObject({ unlocks: 0, rejects: 2 });
   });
 });

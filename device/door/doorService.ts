@@ -1,3 +1,4 @@
+import { describeError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { type ProbabilityModel, probability } from '../../common/scoreCalibration.js';
 import { type ActiveMode, judgeLiveness } from '../../model/liveness/livenessFusion.js';
@@ -32,6 +33,8 @@ export interface DoorServiceDeps {
   readonly status?: DoorStatus;
   /** Whether a user may enter now (their schedule); the door opens for nobody outside it. */
   readonly allowed: (userId: number, now: number) => boolean;
+  /** Whether a matched user is still enrolled, looked up just before the door opens (revocation). */
+  readonly stillEnrolled: (userId: number) => boolean;
 }
 
 /** Counts for the shutdown summary and the status interface. */
@@ -101,10 +104,16 @@ export class DoorService {
       ...(reason === undefined && seen.best ? { userId: seen.best.userId } : {}),
     });
     if (accepted === undefined) return;
-    if (!this.d.allowed(accepted, now)) {
+    if (!this.d.stillEnrolled(accepted)) {
+      a.lastReason = 'revoked';
+      this.decide('reject', now);
+    } else if (!this.d.allowed(accepted, now)) {
       a.lastReason = 'outside_schedule';
       this.decide('reject', now);
-    } else this.decide((await this.d.lock.open()) ? 'unlock' : 'reject', now);
+    } else if (this.decide('unlock', now) && !(await this.d.lock.open())) {
+      // the unlock is in the audit log and the relay refused: the lock controller logged the fault; the door is locked
+      this.d.log.error('the recorded unlock did not open the door: the relay could not be driven', { user: a.best?.userName ?? null });
+    }
   }
 
   private approachOf(now: number): Approach {
@@ -118,24 +127,36 @@ export class DoorService {
     this.counters.byReason[reason ?? 'match'] = (this.counters.byReason[reason ?? 'match'] ?? 0) + 1;
   }
 
-  private decide(outcome: 'unlock' | 'reject', now: number): void {
+  /**
+   * Ends the approach: the audit row first, then the counters, the lockout and the decision line. Returns whether the
+   * door may open: an unlock whose audit row cannot be written becomes a reject (`audit_failed`), so no unlock is ever
+   * unrecorded, and no audit fault stops the daemon.
+   */
+  private decide(wanted: 'unlock' | 'reject', now: number): boolean {
     const a = this.approach;
     this.approach = undefined;
     this.d.fusion.reset();
-    if (!a) return;
-    const reason = outcome === 'unlock' ? null : (a.lastReason ?? 'too_few_frames');
+    if (!a) return false;
+    let outcome = wanted;
+    let record = attemptRecord(a, outcome, outcome === 'unlock' ? null : (a.lastReason ?? 'too_few_frames'), now);
+    try {
+      this.d.audit(record);
+    } catch (err) {
+      this.d.log.error('cannot write the attempt to the audit log; the door stays locked', { error: describeError(err) });
+      outcome = 'reject';
+      record = { ...record, outcome, reason: wanted === 'unlock' ? 'audit_failed' : record.reason };
+    }
     if (outcome === 'unlock') {
       this.d.lockout.recordSuccess();
       this.learnEyes(a);
       this.counters.unlocks++;
     } else {
       // an approach cut short while its frames matched is not a failed guess: it does not count towards a lockout
-      if (reason !== 'too_few_frames') this.d.lockout.recordFailure(now);
+      if (record.reason !== 'too_few_frames') this.d.lockout.recordFailure(now);
       this.counters.rejects++;
     }
-    const record = attemptRecord(a, outcome, reason, now);
     this.report(a, record, now);
-    this.d.audit(record);
+    return outcome === 'unlock';
   }
 
   /** The user's eye openness baseline follows their admitted approaches. */
@@ -151,12 +172,16 @@ export class DoorService {
   private report(a: Approach, r: AttemptRecord, now: number): void {
     const e = a.active.evidence();
     const user = r.outcome === 'unlock' ? (a.best?.userName ?? null) : null;
+    // who a rejected face most resembled, and how much, says something about a stranger: debug level only
+    if (r.outcome === 'reject' && a.best)
+      this.d.log.debug('closest enrolled user', { bestUser: a.best.userName, score: round4(a.best.score) });
     this.d.log.info('decision', {
       outcome: r.outcome,
       user,
-      bestUser: a.best?.userName ?? null,
-      score: a.best ? Math.round(a.best.score * 10000) / 10000 : null,
-      ...(this.d.probability && a.best ? { probability: Math.round(probability(this.d.probability, a.best.score) * 10000) / 10000 } : {}),
+      score: a.best && r.outcome === 'unlock' ? round4(a.best.score) : null,
+      ...(this.d.probability && a.best && r.outcome === 'unlock'
+        ? { probability: round4(probability(this.d.probability, a.best.score)) }
+        : {}),
       liveness: a.liveness === undefined ? null : Math.round(a.liveness * 1000) / 1000,
       blink: e.blink,
       depth: e.depth,
@@ -169,3 +194,5 @@ export class DoorService {
     this.d.status?.decision({ at: r.at, outcome: r.outcome, reason: r.reason, user, frames: a.frames });
   }
 }
+
+const round4 = (v: number) => Math.round(v * 10000) / 10000;

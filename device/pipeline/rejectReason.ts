@@ -8,4 +8,8 @@ export type RejectReason =
   /** The approach ended (the person left, or the camera stopped) before k of n frames matched: its last frame did. */
   | 'too_few_frames'
   | 'locked_out'
-  | 'outside_schedule';
+  | 'outside_schedule'
+  /** The matched user was removed or re-enrolled while the door was deciding: the store no longer holds them. */
+  | 'revoked'
+  /** The unlock could not be written to the audit log (a full disk, a store fault): the door does not open unrecorded. */
+  | 'audit_failed';

@@ -90,5 +90,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE attempts ADD COLUMN labelled_user_id INTEGER REFERENCES users(id) ON DELETE CASCADE;
   ALTER TABLE attempts ADD COLUMN light_side REAL;
   ALTER TABLE attempts ADD COLUMN colour_mode TEXT;
+  `, // 5: revocation (issue 15): a random identifier per user that templates are bound to, and user ids never reused
+  `
+  ALTER TABLE users ADD COLUMN uid TEXT;
+  CREATE UNIQUE INDEX users_uid ON users(uid);
+  INSERT OR IGNORE INTO meta (key, value) SELECT 'last_user_id', CAST(coalesce(max(id), 0) AS TEXT) FROM users;
   `,
 ];

@@ -28,8 +28,16 @@ export function keyCheck(key: TemplateKey): string {
   return createHmac('sha256', key.bytes).update('facelock key check v1').digest('hex');
 }
 
-/** The associated data binding a ciphertext to its row: a template moved to another row or user fails to open. */
-export function templateAad(userId: number, templateId: string): Buffer {
+/**
+ * The associated data binding a ciphertext to its row and its user's random identifier: a template moved to another
+ * row or user, or put back after its user was removed, fails to open.
+ */
+export function templateAad(userUid: string, templateId: string): Buffer {
+  return Buffer.from(`facelock template v2|user ${userUid}|template ${templateId}`, 'utf8');
+}
+
+/** The first schema's associated data (the user's row id, which could be reused): read once, to re-seal as v2. */
+export function templateAadV1(userId: number, templateId: string): Buffer {
   return Buffer.from(`facelock template v1|user ${userId}|template ${templateId}`, 'utf8');
 }
 

@@ -33,6 +33,8 @@ export interface UserSummary {
 export interface StoredTemplate {
   readonly id: string;
   readonly userId: number;
+  /** The user's random identifier (never reused, unlike a row id): what the template's seal is bound to. */
+  readonly userUid: string;
   readonly userName: string;
   readonly embedder: string;
   readonly embedding: Float32Array;

@@ -2,12 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { EnrollError, StoreError } from '../../common/errors.js';
 import { AuditLog } from './auditLog.js';
 import { type Db, openDatabase, unavailable } from './database.js';
-import { frameAad, keyCheck, openBytes, openEmbedding, sealBytes, sealEmbedding, type TemplateKey, templateAad } from './templateCipher.js';
+import {
+  frameAad,
+  keyCheck,
+  openBytes,
+  openEmbedding,
+  sealBytes,
+  sealEmbedding,
+  type TemplateKey,
+  templateAad,
+  templateAadV1,
+} from './templateCipher.js';
 import { type NewTemplate, type StoredTemplate, type UserSummary, validateName } from './templateRecords.js';
 
 interface TemplateRow {
   id: string;
   user_id: number;
+  uid: string;
   name: string;
   created_at: string;
   embedder: string;
@@ -30,7 +41,9 @@ const now = () => new Date().toISOString();
 
 /**
  * Users and their face templates. Templates are sealed with AES-256-GCM under the device key, bound to their row
- * (user id and template id as associated data); plaintext embeddings exist only in memory.
+ * and their user (the template id and the user's random uid as associated data); plaintext embeddings exist only in
+ * memory. User ids are never reused (the last one given is kept in `meta`), so nothing recorded for a removed user can
+ * be taken for a new one.
  */
 export class TemplateStore {
   private constructor(
@@ -53,12 +66,26 @@ export class TemplateStore {
           `the template key (id ${key.id}) is not the key database ${file} was sealed with (id ${id ?? 'unknown'}): use the right key file; nothing was changed`,
         );
       }
+      upgradeSeals(db, key);
     } catch (err) {
       db.close();
       if (err instanceof StoreError) throw err;
       throw unavailable(file, err);
     }
     return new TemplateStore(db, key, file);
+  }
+
+  /**
+   * A number that changes whenever another connection (the enrollment CLI) commits to the database: cheap enough to
+   * poll, so the daemon sees removals and re-enrollments while it runs (SQLite's `PRAGMA data_version`).
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /** Whether the user with this id is still the one with this uid (not removed, not replaced). */
+  isEnrolled(userId: number, userUid: string): boolean {
+    return this.db.prepare('SELECT 1 FROM users WHERE id = ? AND uid = ?').get(userId, userUid) !== undefined;
   }
 
   get keyId(): string {
@@ -80,10 +107,17 @@ export class TemplateStore {
           `a user named "${name}" is already enrolled: pick another name, or remove or re-enroll that user`,
         );
       const at = now();
-      const userId = Number(
-        this.db.prepare('INSERT INTO users (name, created_at, updated_at) VALUES (?, ?, ?)').run(name, at, at).lastInsertRowid,
-      );
-      this.insertTemplates(userId, templates, at);
+      // ids are never reused: one past both the last id ever given and the largest in the table
+      const { value } = this.db
+        .prepare(
+          `UPDATE meta SET value = CAST(max(CAST(value AS INTEGER), (SELECT coalesce(max(id), 0) FROM users)) + 1 AS TEXT)
+           WHERE key = 'last_user_id' RETURNING value`,
+        )
+        .get() as { value: string };
+      const userId = Number(value);
+      const uid = randomUUID();
+      this.db.prepare('INSERT INTO users (id, uid, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(userId, uid, name, at, at);
+      this.insertTemplates(userId, uid, templates, at);
       return this.summary(userId);
     });
   }
@@ -95,13 +129,13 @@ export class TemplateStore {
       const at = now();
       this.db.prepare('DELETE FROM templates WHERE user_id = ?').run(user.id);
       this.db.prepare('DELETE FROM coverage WHERE user_id = ?').run(user.id);
-      this.insertTemplates(user.id, templates, at);
+      this.insertTemplates(user.id, user.uid, templates, at);
       this.db.prepare('UPDATE users SET updated_at = ? WHERE id = ?').run(at, user.id);
       return this.summary(user.id);
     });
   }
 
-  private insertTemplates(userId: number, templates: readonly NewTemplate[], at: string): void {
+  private insertTemplates(userId: number, userUid: string, templates: readonly NewTemplate[], at: string): void {
     const insert = this.db.prepare(
       `INSERT INTO templates (id, user_id, created_at, embedder, dims, key_id, iv, ciphertext, tag, source, pose_bin, yaw, pitch, roll, luminance, contrast, sharpness, face_size)
        VALUES (@id, @userId, @at, @embedder, @dims, @keyId, @iv, @ciphertext, @tag, @source, @poseBin, @yaw, @pitch, @roll, @luminance, @contrast, @sharpness, @faceSize)`,
@@ -109,7 +143,7 @@ export class TemplateStore {
     const bins = new Map<string, number>();
     for (const t of templates) {
       const id = randomUUID();
-      const sealed = sealEmbedding(this.key, t.embedding, templateAad(userId, id));
+      const sealed = sealEmbedding(this.key, t.embedding, templateAad(userUid, id));
       insert.run({ id, userId, at, embedder: t.embedder, dims: t.embedding.length, source: t.source, ...sealed, ...t.conditions });
       bins.set(t.conditions.poseBin, (bins.get(t.conditions.poseBin) ?? 0) + 1);
     }
@@ -124,11 +158,13 @@ export class TemplateStore {
     return ids.map((r) => this.summary(r.id));
   }
 
-  findUser(name: string): { id: number; name: string } | undefined {
-    return this.db.prepare('SELECT id, name FROM users WHERE name = ?').get(name) as { id: number; name: string } | undefined;
+  findUser(name: string): { id: number; uid: string; name: string } | undefined {
+    return this.db.prepare('SELECT id, uid, name FROM users WHERE name = ?').get(name) as
+      | { id: number; uid: string; name: string }
+      | undefined;
   }
 
-  private requireUser(name: string): { id: number; name: string } {
+  private requireUser(name: string): { id: number; uid: string; name: string } {
     const user = this.findUser(name);
     if (!user) throw new EnrollError('user_unknown', `no user named "${name}" is enrolled (facelock enroll list shows who is)`);
     return user;
@@ -183,14 +219,15 @@ export class TemplateStore {
   templates(name?: string): StoredTemplate[] {
     const rows = (
       name === undefined
-        ? this.db.prepare('SELECT t.*, u.name FROM templates t JOIN users u ON u.id = t.user_id ORDER BY u.name, t.created_at').all()
+        ? this.db.prepare('SELECT t.*, u.name, u.uid FROM templates t JOIN users u ON u.id = t.user_id ORDER BY u.name, t.created_at').all()
         : this.db
-            .prepare('SELECT t.*, u.name FROM templates t JOIN users u ON u.id = t.user_id WHERE u.id = ? ORDER BY t.created_at')
+            .prepare('SELECT t.*, u.name, u.uid FROM templates t JOIN users u ON u.id = t.user_id WHERE u.id = ? ORDER BY t.created_at')
             .all(this.requireUser(name).id)
     ) as TemplateRow[];
     return rows.map((r) => ({
       id: r.id,
       userId: r.user_id,
+      userUid: r.uid,
       userName: r.name,
       embedder: r.embedder,
       source: r.source,
@@ -198,7 +235,7 @@ export class TemplateStore {
       embedding: openEmbedding(
         this.key,
         { iv: r.iv, ciphertext: r.ciphertext, tag: r.tag, keyId: r.key_id },
-        templateAad(r.user_id, r.id),
+        templateAad(r.uid, r.id),
         `template ${r.id} of user "${r.name}"`,
       ),
       conditions: {
@@ -220,7 +257,7 @@ export class TemplateStore {
     const update = this.db.prepare('UPDATE templates SET iv = ?, ciphertext = ?, tag = ?, key_id = ? WHERE id = ?');
     this.write(() => {
       for (const t of all) {
-        const s = sealEmbedding(next, t.embedding, templateAad(t.userId, t.id));
+        const s = sealEmbedding(next, t.embedding, templateAad(t.userUid, t.id));
         update.run(s.iv, s.ciphertext, s.tag, s.keyId, t.id);
       }
       this.db.prepare('UPDATE meta SET value = ? WHERE key = ?').run(keyCheck(next), 'key_check');
@@ -254,4 +291,27 @@ export class TemplateStore {
       throw unavailable(this.file, err);
     }
   }
+}
+
+/**
+ * Once per database, in one transaction: gives every user a random uid and re-seals every template of the first
+ * schema (bound to the reusable row id) to it. Afterwards a first-schema seal is never accepted again: rows put back
+ * from an old copy fail their integrity check rather than opening as whoever holds that id now.
+ */
+function upgradeSeals(db: Db, key: TemplateKey): void {
+  if ((db.prepare("SELECT value FROM meta WHERE key = 'template_seal'").get() as { value: string } | undefined)?.value === 'v2') return;
+  db.transaction(() => {
+    for (const u of db.prepare('SELECT id FROM users WHERE uid IS NULL').all() as { id: number }[])
+      db.prepare('UPDATE users SET uid = ? WHERE id = ?').run(randomUUID(), u.id);
+    const rows = db.prepare('SELECT t.*, u.name, u.uid FROM templates t JOIN users u ON u.id = t.user_id').all() as TemplateRow[];
+    const update = db.prepare('UPDATE templates SET iv = ?, ciphertext = ?, tag = ?, key_id = ? WHERE id = ?');
+    for (const r of rows) {
+      const sealed = { iv: r.iv, ciphertext: r.ciphertext, tag: r.tag, keyId: r.key_id };
+      const embedding = openEmbedding(key, sealed, templateAadV1(r.user_id, r.id), `template ${r.id} of user "${r.name}"`);
+      const s = sealEmbedding(key, embedding, templateAad(r.uid, r.id));
+      embedding.fill(0);
+      update.run(s.iv, s.ciphertext, s.tag, s.keyId, r.id);
+    }
+    db.prepare("INSERT INTO meta (key, value) VALUES ('template_seal', 'v2') ON CONFLICT (key) DO UPDATE SET value = 'v2'").run();
+  })();
 }

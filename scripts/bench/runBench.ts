@@ -84,7 +84,8 @@ const stages: Record<string, number[]> = {
   landmarks: [],
   embed: [],
   liveness: [],
-  trainedLiveness: [],
+  textureLiveness: [],
+  passiveLiveness: [],
   detectLandmarksEmbed: [],
 };
 for (const file of images) await engine.analyze(await decodeImageFile(file), { liveness: true, maxFaces: 1 }); // warm-up
@@ -104,7 +105,10 @@ for (let r = 0; r < repeats; r++) {
     if (face) {
       const t2 = performance.now();
       await engine.liveProbability(image, face);
-      stages.trainedLiveness?.push(performance.now() - t2);
+      const t3 = performance.now();
+      await engine.passiveProbability(image, face);
+      stages.textureLiveness?.push(t3 - t2);
+      stages.passiveLiveness?.push(performance.now() - t3);
     }
   }
 }

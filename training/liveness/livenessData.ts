@@ -17,6 +17,7 @@ import type { FaceEngine } from '../../model/faceEngine.js';
 import type { Face } from '../../model/faceTypes.js';
 import { decodeImageFile } from '../../model/image/decodeImage.js';
 import { CROP_SIDE } from '../../model/liveness/passive/passiveNet.js';
+import { lbpFeatures } from '../../model/liveness/texture/lbpFeatures.js';
 import type { CropSet } from './trainPassiveNet.js';
 
 /** Side of the face crop kept for training (augmentation crops and resizes it to the net's input). */
@@ -40,6 +41,8 @@ export interface LivenessSample {
   readonly frame?: number;
   /** Undefined when no face was found (an attack not accepted; a bona fide presentation rejected). */
   readonly crop?: Float32Array;
+  /** LBP texture features of a larger crop of the same face (model/liveness/texture), when asked for. */
+  readonly texture?: Float32Array;
   readonly antispoof?: number;
   readonly liveness?: number;
   readonly landmarks?: Face['landmarks'];
@@ -145,11 +148,15 @@ export function listLivenessData(o: LivenessDataOptions): Omit<LivenessData, 'sa
   return { samples, splitParts, manifestSha256: sha256(splitParts.map((p) => `${p.name} ${p.images} ${p.sha256}`).join('\n')) };
 }
 
-/** Finds the face in every sample's image and keeps its crop, the shipped nets' scores and its landmarks. */
+/**
+ * Finds the face in every sample's image and keeps its crop, the shipped nets' scores and its landmarks, and with
+ * `textureSide` the LBP features of a crop of that side.
+ */
 export async function extractSamples(
   engine: FaceEngine,
   listed: readonly Omit<LivenessSample, 'crop'>[],
   onProgress: (done: number) => void = () => {},
+  textureSide?: number,
 ): Promise<LivenessSample[]> {
   const out: LivenessSample[] = [];
   for (const s of listed) {
@@ -163,6 +170,9 @@ export async function extractSamples(
       out.push({
         ...s,
         crop,
+        ...(textureSide === undefined
+          ? {}
+          : { texture: lbpFeatures(Float32Array.from(engine.livenessCrop(image, face, textureSide).data), textureSide) }),
         ...(face.antispoof !== undefined ? { antispoof: face.antispoof } : {}),
         ...(face.liveness !== undefined ? { liveness: face.liveness } : {}),
         landmarks: face.landmarks,

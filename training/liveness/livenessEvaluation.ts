@@ -65,7 +65,7 @@ export function approachRates(
   samples: readonly LivenessSample[],
   live: FrameLive,
   rule: FusionRule,
-  length = 10,
+  length = rule.n,
 ): RateRow {
   const all = approaches(samples, length);
   const attacks = all.filter((a) => a[0]?.attack);
@@ -89,8 +89,16 @@ export function thresholdForBpcer(liveScores: readonly number[], targetBpcer: nu
   return sorted[rejectable] as number;
 }
 
-/** APCER/BPCER of the shipped nets, the trained net and the fused decisions: per frame and approach on NUAA, per frame elsewhere. */
-export function livenessRates(samples: readonly LivenessSample[], trained: FrameLive, rule: Omit<FusionRule, 'active'>): RateRow[] {
+/**
+ * APCER/BPCER of the shipped nets, the trained net, the texture model (when given) and the fused decisions: per frame
+ * and per approach (n consecutive frames, as `facelock calibrate` counts them) on NUAA, per frame elsewhere.
+ */
+export function livenessRates(
+  samples: readonly LivenessSample[],
+  trained: FrameLive,
+  rule: Omit<FusionRule, 'active'>,
+  texture?: FrameLive,
+): RateRow[] {
   const of = (part: string) => samples.filter((s) => s.part === part);
   const antispoof = (s: LivenessSample) => (s.antispoof ?? 0) >= 0.5;
   const shippedLive = (s: LivenessSample) => (s.liveness ?? 0) >= 0.5;
@@ -105,6 +113,11 @@ export function livenessRates(samples: readonly LivenessSample[], trained: Frame
     rates.push(approachRates('trained, k of n', part, ss, trained, { ...rule, active: 'off' }));
     rates.push(approachRates('fused: trained + active (optional)', part, ss, trained, { ...rule, active: 'optional' }));
     rates.push(approachRates('fused: trained + active (required)', part, ss, trained, { ...rule, active: 'required' }));
+    if (texture) {
+      rates.push(frameRates('texture (LBP)', part, ss, texture));
+      rates.push(approachRates('texture, k of n', part, ss, texture, { ...rule, active: 'off' }));
+      rates.push(approachRates('fused: texture + active (optional)', part, ss, texture, { ...rule, active: 'optional' }));
+    }
   }
   const others = [...new Set(samples.map((s) => s.part))].filter(
     (x) => x === 'bona-fide' || x === 'bona-fide-dev' || x.startsWith('check:'),
@@ -114,6 +127,7 @@ export function livenessRates(samples: readonly LivenessSample[], trained: Frame
     rates.push(frameRates('shipped antispoof >= 0.5', part, ss, antispoof));
     rates.push(frameRates('shipped liveness >= 0.5', part, ss, shippedLive));
     rates.push(frameRates('trained', part, ss, trained));
+    if (texture) rates.push(frameRates('texture (LBP)', part, ss, texture));
   }
   return rates;
 }

@@ -11,6 +11,7 @@ import { disposeNet, type SearchOptions, searchHyperparameters, type Trial } fro
 import { type CurvePoint, learningCurve, readLearningCurve } from './learningCurve.js';
 import {
   extractSamples,
+  type LivenessData,
   type LivenessDataOptions,
   type LivenessSample,
   listLivenessData,
@@ -20,6 +21,7 @@ import {
 import { countsByPart, type FusionRule, livenessRates, type RateRow, thresholdForBpcer } from './livenessEvaluation.js';
 import { savePassiveModel } from './savePassiveModel.js';
 import { type EpochRecord, predictLogits, type TrainedNet, type TrainOptions } from './trainPassiveNet.js';
+import { pickTextureModel, saveTextureModel, type TexturePick, type TextureTrainOptions, type TextureTrial } from './trainTextureModel.js';
 
 export interface TrainLivenessOptions {
   readonly data: LivenessDataOptions;
@@ -34,6 +36,8 @@ export interface TrainLivenessOptions {
   readonly targetBpcer: number;
   /** The door's k-of-n rule, for the approach-level rates. */
   readonly rule: Omit<FusionRule, 'active'>;
+  /** The texture (LBP) model fitted beside the net. */
+  readonly texture: Omit<TextureTrainOptions, 'targetBpcer'>;
 }
 
 export interface TrainLivenessReport {
@@ -52,6 +56,7 @@ export interface TrainLivenessReport {
   readonly threshold: number;
   readonly targetBpcer: number;
   readonly rates: RateRow[];
+  readonly texture: { trials: TextureTrial[]; lambda: number; temperature: number; threshold: number; side: number };
   readonly files: { path: string; sha256: string }[];
   readonly seconds: { extract: number; search: number; curve: number; total: number };
 }
@@ -68,9 +73,15 @@ export async function trainLiveness(
 ): Promise<TrainLivenessReport> {
   const started = performance.now();
   const listed = listLivenessData(o.data);
-  const samples = await extractSamples(engine, listed.samples, (done) => {
-    if (done % 100 === 0 || done === listed.samples.length) progress('faces', `${done}/${listed.samples.length} images`);
-  });
+  const total = listed.samples.length;
+  const samples = await extractSamples(
+    engine,
+    listed.samples,
+    (n) => {
+      if (n % 100 === 0 || n === total) progress('faces', `${n}/${total} images`);
+    },
+    o.texture.side,
+  );
   const extracted = performance.now();
   const of = (...parts: SamplePart[]) => samples.filter((s) => parts.includes(s.part));
   const trainSet = toCropSet(of('train', 'bona-fide'));
@@ -88,29 +99,17 @@ export async function trainLiveness(
   const curved = performance.now();
 
   const { temperature, threshold, prob } = operatingPoint(predictLogits(net.params, o.net, devSet), devSet.labels, o.targetBpcer);
-  const rates = trainedRates(net.params, o, samples, prob, threshold);
+  const texture = pickTextureModel(samples, { ...o.texture, targetBpcer: o.targetBpcer });
+  const textureLive = (s: LivenessSample) => (texture.probability.get(s) ?? 0) >= texture.meta.threshold;
+  const rates = trainedRates(net.params, o, samples, prob, threshold, textureLive);
   const counts = countsByPart(samples);
   const reading = readLearningCurve(curve);
   const createdAt = new Date().toISOString();
-  const meta: PassiveModelMeta = {
-    format: PASSIVE_FORMAT,
-    net: o.net,
-    temperature,
-    threshold,
-    targetBpcer: o.targetBpcer,
-    training: {
-      createdAt,
-      gitCommit: commit,
-      seed: base.seed,
-      options: { train: bestOptions, search: o.search, curveFractions: o.curveFractions },
-      dataManifestSha256: listed.manifestSha256,
-      splitParts: listed.splitParts.map((s) => ({ name: s.name, identities: s.identities.length, images: s.images, sha256: s.sha256 })),
-      best: search.best,
-      devRates: rates.filter((r) => r.part === 'dev'),
-    },
-  };
+  const meta = passiveMeta(o, { temperature, threshold, bestOptions, best: search.best, rates }, { createdAt, commit, listed });
   const files = await savePassiveModel(o.out, net.params, meta);
   record(search.best, files[1]?.sha256 ?? '', finalMetrics(search.best, temperature, threshold, rates));
+  const textureSummary = saveTexture(o, texture, rates, { createdAt, commit, manifestSha256: listed.manifestSha256 });
+  files.push(textureSummary.file);
   disposeNet(net);
   const end = performance.now();
   return {
@@ -129,6 +128,7 @@ export async function trainLiveness(
     threshold,
     targetBpcer: o.targetBpcer,
     rates,
+    texture: textureSummary.summary,
     files,
     seconds: {
       extract: (extracted - started) / 1000,
@@ -137,6 +137,74 @@ export async function trainLiveness(
       total: (end - started) / 1000,
     },
   };
+}
+
+/** What is saved beside the passive net's weights: its calibration, operating point and training record. */
+function passiveMeta(
+  o: TrainLivenessOptions,
+  fit: { temperature: number; threshold: number; bestOptions: TrainOptions; best: Trial; rates: readonly RateRow[] },
+  made: { createdAt: string; commit: string; listed: Omit<LivenessData, 'samples'> },
+): PassiveModelMeta {
+  return {
+    format: PASSIVE_FORMAT,
+    net: o.net,
+    temperature: fit.temperature,
+    threshold: fit.threshold,
+    targetBpcer: o.targetBpcer,
+    training: {
+      createdAt: made.createdAt,
+      gitCommit: made.commit,
+      seed: o.train.seed,
+      options: { train: fit.bestOptions, search: o.search, curveFractions: o.curveFractions },
+      dataManifestSha256: made.listed.manifestSha256,
+      splitParts: made.listed.splitParts.map((s) => ({
+        name: s.name,
+        identities: s.identities.length,
+        images: s.images,
+        sha256: s.sha256,
+      })),
+      best: fit.best,
+      devRates: fit.rates.filter((r) => r.part === 'dev'),
+    },
+  };
+}
+
+/** Saves the texture model with its training record, and records it in the experiment registry. */
+function saveTexture(
+  o: TrainLivenessOptions,
+  texture: TexturePick,
+  rates: readonly RateRow[],
+  made: { createdAt: string; commit: string; manifestSha256: string },
+): { file: { path: string; sha256: string }; summary: TrainLivenessReport['texture'] } {
+  const lambda = texture.trials.reduce((a, b) => (b.devLoss < a.devLoss ? b : a)).lambda;
+  const textureRates = rates.filter((r) => r.method.includes('texture'));
+  const file = saveTextureModel(o.out, {
+    ...texture.meta,
+    training: {
+      createdAt: made.createdAt,
+      gitCommit: made.commit,
+      dataManifestSha256: made.manifestSha256,
+      trials: texture.trials,
+      lambda,
+      devRates: textureRates.filter((r) => r.part === 'dev'),
+    },
+  });
+  const { temperature, threshold, side } = texture.meta;
+  if (o.registry)
+    appendExperiment(o.registry, {
+      kind: 'train-liveness',
+      at: new Date().toISOString(),
+      gitCommit: made.commit,
+      seed: o.train.seed,
+      options: { texture: o.texture, targetBpcer: o.targetBpcer },
+      model: 'texture liveness (LBP histograms, logistic regression)',
+      modelHash: file.sha256,
+      dataManifestSha256: made.manifestSha256,
+      attackManifestSha256: made.manifestSha256,
+      metrics: { lambda, temperature, threshold, ...devMetrics(textureRates) },
+      report: null,
+    });
+  return { file, summary: { trials: texture.trials, lambda, temperature, threshold, side } };
 }
 
 /** Each search trial as a progress line and a registry entry. */
@@ -165,11 +233,12 @@ function trainedRates(
   samples: readonly LivenessSample[],
   prob: (logit: number) => number,
   threshold: number,
+  texture: (s: LivenessSample) => boolean,
 ): RateRow[] {
   const withCrop = samples.filter((s) => s.crop !== undefined);
   const allLogits = predictLogits(params, o.net, toCropSet(withCrop));
   const p = new Map<LivenessSample, number>(withCrop.map((s, i) => [s, prob(allLogits[i] as number)]));
-  return livenessRates(samples, (s) => (p.get(s) ?? 0) >= threshold, o.rule);
+  return livenessRates(samples, (s) => (p.get(s) ?? 0) >= threshold, o.rule, texture);
 }
 
 /** The registry's numbers of the shipped model: the winning trial, its calibration and every dev rate. */
@@ -179,15 +248,20 @@ function finalMetrics(best: Trial, temperature: number, threshold: number, rates
     devError: best.devError,
     temperature,
     threshold,
-    ...Object.fromEntries(
-      rates
-        .filter((r) => r.part === 'dev')
-        .flatMap((r) => [
-          [`${r.level} ${r.method} APCER`, r.apcer],
-          [`${r.level} ${r.method} BPCER`, r.bpcer],
-        ]),
-    ),
+    ...devMetrics(rates),
   };
+}
+
+/** Every dev rate as a registry metric. */
+function devMetrics(rates: readonly RateRow[]): Record<string, number | null> {
+  return Object.fromEntries(
+    rates
+      .filter((r) => r.part === 'dev')
+      .flatMap((r) => [
+        [`${r.level} ${r.method} APCER`, r.apcer],
+        [`${r.level} ${r.method} BPCER`, r.bpcer],
+      ]),
+  );
 }
 
 /** Every trial, and the final model, as a line of the experiment registry (when there is one). */

@@ -7,6 +7,7 @@ import { sha256 } from '../../common/hashing.js';
 import { silentLogger } from '../../common/logger.js';
 import { selectBackend } from '../../model/backend.js';
 import { loadPassiveModel, PASSIVE_FILES } from '../../model/liveness/passive/passiveModelFile.js';
+import { loadTextureModel, TEXTURE_FILE } from '../../model/liveness/texture/textureModelFile.js';
 import type { ModelEntry } from '../../model/manifest.js';
 import { datasetForTests } from '../../test/datasets.js';
 import { runCli } from '../../test/runCli.js';
@@ -41,6 +42,26 @@ afterAll(() => {
   if (ready) rmSync(dir, { recursive: true, force: true });
 });
 
+/** The texture model the trainer wrote loads verified, scores a crop, and is refused once changed. */
+async function expectTextureModelVerified(out: string, sha: string): Promise<void> {
+  const entry: ModelEntry = {
+    name: 'textureLiveness',
+    package: 'facelock',
+    version: 'test',
+    format: 'json',
+    files: [{ path: TEXTURE_FILE, sha256: sha }],
+    input: 'test',
+    output: 'test',
+  };
+  const texture = await loadTextureModel(entry, out);
+  expect(texture.meta.side).toBe(160);
+  const p = texture.probabilityOfCrop(new Float32Array(160 * 160 * 3).map((_, i) => (i * 37) % 251));
+  expect(p).toBeGreaterThan(0);
+  expect(p).toBeLessThan(1);
+  writeFileSync(join(out, TEXTURE_FILE), readFileSync(join(out, TEXTURE_FILE), 'utf8').replace('"bias":', '"bias":1+'));
+  await expect(loadTextureModel(entry, out)).rejects.toThrow(/texture-liveness\.json .*failed its integrity check/);
+}
+
 describe.runIf(ready)('facelock train liveness (real process, small NUAA-format folder)', () => {
   it('trains, writes the model with its sha256, the report and one registry entry per trial, and the model loads verified', async () => {
     const out = join(dir, 'model');
@@ -74,12 +95,19 @@ describe.runIf(ready)('facelock train liveness (real process, small NUAA-format 
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/dev +frame +APCER .*BPCER .*trained/);
     expect(r.stdout).toMatch(/dev +approach +APCER .*fused: trained \+ active \(optional\)/);
+    expect(r.stdout).toMatch(/dev +frame +APCER .*texture \(LBP\)/);
+    expect(r.stdout).toMatch(/texture: 160 px crop, L2 [\d.e-]+, temperature [\d.]+, threshold 0\.\d+ for BPCER 0\.05 on NUAA dev/);
     const files = [PASSIVE_FILES.json, PASSIVE_FILES.weights].map((f) => ({ path: f, sha256: sha256(readFileSync(join(out, f))) }));
     for (const f of files) expect(r.stdout).toContain(`${f.sha256}  ${join(out, f.path)}`);
-    // 2 coarse + 1 fine trial, and the saved model
+    const textureHash = sha256(readFileSync(join(out, TEXTURE_FILE)));
+    expect(r.stdout).toContain(`${textureHash}  ${join(out, TEXTURE_FILE)}`);
+    await expectTextureModelVerified(out, textureHash);
+    // 2 coarse + 1 fine trial, the saved net and the texture model
     const trials = readExperiments(registry);
-    expect(trials.map((t) => t.kind)).toEqual(['train-liveness', 'train-liveness', 'train-liveness', 'train-liveness']);
-    expect(trials.at(-1)?.modelHash).toBe(files[1]?.sha256);
+    expect(trials.map((t) => t.kind)).toEqual(Array(5).fill('train-liveness'));
+    expect(trials.at(-2)?.modelHash).toBe(files[1]?.sha256);
+    expect(trials.at(-1)?.modelHash).toBe(textureHash);
+    expect(trials.at(-1)?.model).toMatch(/texture/);
     expect(readFileSync(join(dir, 'report', 'report.html'), 'utf8')).toMatch(/Learning curve[\s\S]*APCER[\s\S]*Trials/);
 
     await selectBackend('auto', silentLogger);

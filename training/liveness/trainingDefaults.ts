@@ -26,4 +26,10 @@ export const DEFAULT_SEARCH: SearchOptions = {
   seed: 1,
 };
 
-export const DEFAULT_TRAIN_LIVENESS = { search: DEFAULT_SEARCH, curveFractions: [0.25, 0.5, 1], targetBpcer: 0.05 } as const;
+export const DEFAULT_TRAIN_LIVENESS = {
+  search: DEFAULT_SEARCH,
+  curveFractions: [0.25, 0.5, 1],
+  targetBpcer: 0.05,
+  /** The texture model: a 160 px crop keeps the print's grain (48 px lost it: dev APCER 27% against 10% at 160). */
+  texture: { side: 160, lambdas: [1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1] },
+} as const;
