@@ -120,13 +120,8 @@ async function watchDoor(d: Daemon): Promise<number> {
   const store = openTemplateStore({ stateDir: config.stateDir, keyFile: config.keyFile });
   opened.store = store;
   const { engine, calibration, liveness } = await loadDoorModels(config, log);
-  // what the store holds now, reloaded within ENROLLMENT_POLL_MS of any change (a removal revokes at once)
-  const enrolled = new EnrolledTemplates(store, engine.embedderName, log.child('enrollment'));
-  const poll = setInterval(() => enrolled.refresh(), ENROLLMENT_POLL_MS);
-  poll.unref();
-  opened.stopTimers.push(() => clearInterval(poll));
+  const enrolled = watchEnrollment(store, engine.embedderName, opened, log);
   const users = enrolled.userCount;
-  if (enrolled.current.length === 0) log.warn('nobody the door can recognise is enrolled: it will not open (facelock enroll add NAME)');
   const audit = store.auditLog({ retainFrames: config.retention.frames });
   d.faults.attach(
     (e) => audit.event(e),
@@ -140,7 +135,15 @@ async function watchDoor(d: Daemon): Promise<number> {
   );
   d.lock.observe((unlocked) => status.lockState(unlocked));
   opened.statusServer = await startStatusServer(status, { ...config.status, staleSeconds: 10 }, log.child('status'));
-  if (config.mqtt) opened.mqtt = await startMqtt(config.mqtt, status, d.lock, audit, log.child('mqtt'));
+  if (config.mqtt)
+    opened.mqtt = await startMqtt(
+      config.mqtt,
+      status,
+      d.lock,
+      audit,
+      log.child('mqtt'),
+      () => lockout.lockedOutUntil(Date.now()) !== undefined,
+    );
   const service = new DoorService({
     camera,
     status,
@@ -185,6 +188,16 @@ async function watchDoor(d: Daemon): Promise<number> {
     ...prefixed('runs', c.stageRuns),
   });
   return ExitCode.ok;
+}
+
+/** What the store holds now, reloaded within ENROLLMENT_POLL_MS of any change (a removal revokes at once). */
+function watchEnrollment(store: TemplateStore, embedder: string, opened: Daemon['opened'], log: Logger): EnrolledTemplates {
+  const enrolled = new EnrolledTemplates(store, embedder, log.child('enrollment'));
+  const poll = setInterval(() => enrolled.refresh(), ENROLLMENT_POLL_MS);
+  poll.unref();
+  opened.stopTimers.push(() => clearInterval(poll));
+  if (enrolled.current.length === 0) log.warn('nobody the door can recognise is enrolled: it will not open (facelock enroll add NAME)');
+  return enrolled;
 }
 
 /** The face engine, the operating threshold from the calibration file, and the liveness rule, each logged. */

@@ -112,7 +112,10 @@ export async function runUntil(
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${text}" within 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // a daemon left running would load the machine and every later test
+      reject(new Error(`no "${text}" within 60 s:\n${out}`));
+    }, 60_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes(text)) {

@@ -9,6 +9,16 @@ export type Weekday = (typeof WEEKDAYS)[number];
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** Whether a broker URL names this machine (loopback): its traffic never leaves the device. */
+export function onThisMachine(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
 const format = { width: int(64, 4096).default(640), height: int(64, 4096).default(480), framerate: int(1, 120).default(15) };
 
 const camera = z.discriminatedUnion('kind', [
@@ -200,6 +210,12 @@ export const configSchema = z.strictObject({
     .refine((m) => !m.remoteCommands || m.commandSecretFile !== undefined, {
       message: 'remoteCommands needs commandSecretFile (the code Home Assistant sends with each command)',
       path: ['commandSecretFile'],
+    })
+    // Home Assistant's lock code is a static secret: anyone who reads the command topic can replay it
+    .refine((m) => !m.remoteCommands || onThisMachine(m.url) || (m.url.startsWith('mqtts://') && m.username && m.passwordFile), {
+      message:
+        'remoteCommands to a broker on another machine need TLS (an mqtts:// URL) and broker credentials (username and passwordFile): the lock code travels in every command and can be replayed by anyone who reads the topic',
+      path: ['remoteCommands'],
     })
     .optional(),
   /** Attempts and events older than this are deleted (at start and daily). */

@@ -48,6 +48,7 @@ export class LockController {
       return false;
     }
     this.setState(true);
+    this.log.info('door unlocked: the relay is driven', { pulseMs: ms });
     clearTimeout(this.pulse);
     clearTimeout(this.hardMax);
     this.pulse = setTimeout(() => this.closeFromTimer('pulse ended'), ms);

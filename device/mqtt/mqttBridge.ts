@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../../common/logger.js';
 import type { DecisionEvent, DoorStatus } from '../status/doorStatus.js';
+import { CodeAttempts } from './codeAttempts.js';
 
 export interface MqttBridgeOptions {
   readonly url: string;
@@ -20,6 +21,16 @@ export interface RemoteDoor {
   unlock(): Promise<boolean>;
   lock(): Promise<void>;
   record(detail: string): void;
+  /** Whether the door is locked out after failed face attempts: a remote unlock is refused then too. */
+  lockedOut(): boolean;
+}
+
+/** Largest command payload read (Home Assistant's JSON with a code is well under 100 bytes). */
+export const MAX_COMMAND_BYTES = 256;
+
+/** The broker URL without the user name and password it may carry, for the log. */
+export function redactedUrl(url: string): string {
+  return url.replace(/^(mqtts?:\/\/)[^@/]*@/, '$1***@');
 }
 
 export interface CommandResult {
@@ -36,9 +47,12 @@ const same = (a: string, b: string) => timingSafeEqual(createHash('sha256').upda
  * the command carries the code. Nothing biometric is published: a name, an outcome, a reason.
  */
 export class MqttBridge {
+  private readonly codes = new CodeAttempts();
+
   private constructor(
     private readonly client: MqttClient,
     private readonly o: MqttBridgeOptions,
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   get base(): string {
@@ -56,21 +70,28 @@ export class MqttBridge {
     });
     const bridge = new MqttBridge(client, o);
     let warned = false;
+    const url = redactedUrl(o.url);
     client.on('error', (err) => {
-      if (!warned) log.error('MQTT broker unreachable (retrying every 5 s; the door works without it)', { url: o.url, error: err.message });
+      if (!warned) log.error('MQTT broker unreachable (retrying every 5 s; the door works without it)', { url, error: err.message });
       warned = true;
     });
     client.on('connect', () => {
       warned = false;
-      log.info('MQTT connected', { url: o.url, base });
+      log.info('MQTT connected', { url, base });
       bridge.publishDiscovery();
       bridge.publish('availability', 'online', true);
       bridge.publish('state', status.isUnlocked ? 'UNLOCKED' : 'LOCKED', true);
-      client.subscribe(`${base}/set`, { qos: 1 });
+      // no command topic at all unless remote commands are on
+      if (o.remoteCommands) client.subscribe(`${base}/set`, { qos: 1 });
     });
-    client.on('message', (topic, payload) => {
-      if (topic !== `${base}/set`) return;
-      void bridge.command(payload.toString('utf8'), door, log);
+    client.on('message', (topic, payload, packet) => {
+      if (topic !== `${base}/set` || !o.remoteCommands) return;
+      // a retained command would act again on every connect and every restart: only live commands count
+      if (packet.retain) {
+        log.warn('retained remote command ignored (clear it: publish an empty retained message to the topic)', { topic });
+        return;
+      }
+      void bridge.command(payload, door, log);
     });
     status.onLockState((unlocked) => bridge.publish('state', unlocked ? 'UNLOCKED' : 'LOCKED', true));
     status.onDecision((e) => bridge.decision(e));
@@ -127,40 +148,66 @@ export class MqttBridge {
     if (e.user) this.publish('last_user', e.user, true);
   }
 
-  /** A remote command: `UNLOCK`/`LOCK`, or Home Assistant's `{"command": ..., "code": ...}`. */
-  async command(text: string, door: RemoteDoor, log: Logger): Promise<CommandResult> {
-    let command = text.trim();
-    let code: string | undefined;
-    try {
-      const parsed = JSON.parse(text) as { command?: unknown; code?: unknown };
-      if (typeof parsed === 'object' && parsed) {
-        command = String(parsed.command ?? '');
-        code = typeof parsed.code === 'string' ? parsed.code : undefined;
-      }
-    } catch {
-      // a plain LOCK / UNLOCK
-    }
-    command = command.toUpperCase();
-    const result = (accepted: boolean, reason: string): CommandResult => {
+  /**
+   * A remote command: `UNLOCK`/`LOCK`, or Home Assistant's `{"command": ..., "code": ...}`, at most
+   * MAX_COMMAND_BYTES. The code is checked only while CodeAttempts allows it; an unlock is refused during a lockout.
+   * Every refusal is logged; the audit log gets one row per command checked, none for those refused unread.
+   */
+  async command(payload: Buffer | string, door: RemoteDoor, log: Logger): Promise<CommandResult> {
+    const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+    const result = (command: string, accepted: boolean, reason: string, audited = true): CommandResult => {
       const r = { command, accepted, reason };
       this.publish('command_result', JSON.stringify(r));
-      door.record(`remote ${command} ${accepted ? 'accepted' : 'refused'}: ${reason}`);
+      if (audited) door.record(`remote ${command} ${accepted ? 'accepted' : 'refused'}: ${reason}`);
       if (!accepted) log.warn('remote command refused', { command, reason });
       else log.info('remote command', { command });
       return r;
     };
-    if (command !== 'LOCK' && command !== 'UNLOCK') return result(false, 'unknown command (LOCK or UNLOCK)');
-    if (!this.o.remoteCommands) return result(false, 'remote commands are disabled (mqtt.remoteCommands)');
-    if (!code || !this.o.commandSecret || !same(code, this.o.commandSecret)) return result(false, 'missing or wrong code');
+    if (bytes.length > MAX_COMMAND_BYTES)
+      return result('?', false, `payload of ${bytes.length} bytes refused unread (at most ${MAX_COMMAND_BYTES})`, false);
+    const { command, code } = parseCommand(bytes.toString('utf8'));
+    if (command !== 'LOCK' && command !== 'UNLOCK') return result('?', false, 'unknown command (LOCK or UNLOCK)', false);
+    if (!this.o.remoteCommands) return result(command, false, 'remote commands are disabled (mqtt.remoteCommands)', false);
+    const now = this.clock();
+    const allowed = this.codes.check(now);
+    if (!allowed.allowed) return result(command, false, allowed.reason, false);
+    if (!code || !this.o.commandSecret || !same(code, this.o.commandSecret)) {
+      const delay = this.codes.failure(now);
+      const n = this.codes.consecutiveFailures;
+      return result(
+        command,
+        false,
+        `missing or wrong code${delay > 0 ? ` (${n} in a row: codes are not checked for ${Math.ceil(delay / 1000)} s)` : ''}`,
+      );
+    }
+    this.codes.success();
     if (command === 'LOCK') {
       await door.lock();
-      return result(true, 'locked');
+      return result(command, true, 'locked');
     }
-    return (await door.unlock()) ? result(true, 'unlocked for one pulse') : result(false, 'the relay could not be driven');
+    if (door.lockedOut()) return result(command, false, 'the door is locked out after failed attempts: no remote unlock until it ends');
+    return (await door.unlock())
+      ? result(command, true, 'unlocked for one pulse')
+      : result(command, false, 'the relay could not be driven');
   }
 
   async stop(): Promise<void> {
     this.publish('availability', 'offline', true);
     await this.client.endAsync();
   }
+}
+
+/** The command and code of a payload: JSON `{"command", "code"}` or a bare word; anything else has no command. */
+function parseCommand(text: string): { command: string; code: string | undefined } {
+  try {
+    const parsed = JSON.parse(text) as { command?: unknown; code?: unknown } | null;
+    if (typeof parsed === 'object' && parsed)
+      return {
+        command: typeof parsed.command === 'string' ? parsed.command.trim().toUpperCase() : '',
+        code: typeof parsed.code === 'string' ? parsed.code : undefined,
+      };
+  } catch {
+    // a plain LOCK / UNLOCK
+  }
+  return { command: text.trim().toUpperCase(), code: undefined };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { describeError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { FacelockConfig } from '../config/configSchema.js';
 import type { LockController } from '../lock/lockController.js';
@@ -16,6 +17,7 @@ export async function startMqtt(
   lock: LockController,
   audit: AuditLog,
   log: Logger,
+  lockedOut: () => boolean,
 ): Promise<MqttBridge> {
   const { MqttBridge } = await import('./mqttBridge.js');
   const secret = (file: string | undefined) => (file ? readFileSync(file, 'utf8').trim() : undefined);
@@ -36,7 +38,14 @@ export async function startMqtt(
     {
       unlock: () => lock.open(),
       lock: () => lock.close('remote command'),
-      record: (detail) => audit.event({ at: new Date().toISOString(), kind: 'event', source: 'facelock:mqtt', detail }),
+      record: (detail) => {
+        try {
+          audit.event({ at: new Date().toISOString(), kind: 'event', source: 'facelock:mqtt', detail });
+        } catch (err) {
+          log.error('cannot write a remote command to the audit log', { error: describeError(err) });
+        }
+      },
+      lockedOut,
     },
     log,
   );

@@ -42,10 +42,12 @@ describe('revocation: what the store holds now is what the door matches', () => 
     store.removeUser('alice');
     const bob = store.addUser('bob', [template(2)]);
     // an attacker with write access to the file puts Alice's row back, pointing at Bob (even at Bob's very id)
-    raw.prepare(
-      `INSERT INTO templates (id, user_id, created_at, embedder, dims, key_id, iv, ciphertext, tag, source, pose_bin, yaw, pitch, roll, luminance, contrast, sharpness, face_size)
+    raw
+      .prepare(
+        `INSERT INTO templates (id, user_id, created_at, embedder, dims, key_id, iv, ciphertext, tag, source, pose_bin, yaw, pitch, roll, luminance, contrast, sharpness, face_size)
        VALUES (@id, ${bob.id}, @created_at, @embedder, @dims, @key_id, @iv, @ciphertext, @tag, @source, @pose_bin, @yaw, @pitch, @roll, @luminance, @contrast, @sharpness, @face_size)`,
-    ).run(row);
+      )
+      .run(row);
     raw.close();
     expect(() => store.templates()).toThrow(/failed its integrity check/);
     store.close();
@@ -61,10 +63,12 @@ describe('revocation: what the store holds now is what the door matches', () => 
     old.prepare('INSERT INTO users (id, name, created_at, updated_at) VALUES (7, ?, ?, ?)').run('carol', at, at);
     const seal = (id: string, userId: number) => {
       const s = sealEmbedding(key, embedding(3), templateAadV1(userId, id));
-      old.prepare(
-        `INSERT INTO templates (id, user_id, created_at, embedder, dims, key_id, iv, ciphertext, tag, source, pose_bin, yaw, pitch, roll, luminance, contrast, sharpness, face_size)
+      old
+        .prepare(
+          `INSERT INTO templates (id, user_id, created_at, embedder, dims, key_id, iv, ciphertext, tag, source, pose_bin, yaw, pitch, roll, luminance, contrast, sharpness, face_size)
          VALUES (?, ?, ?, 'faceplugin', 8, ?, ?, ?, ?, 'images', 'frontal', 0, 0, 0, 100, 40, 300, 110)`,
-      ).run(id, userId, at, s.keyId, s.iv, s.ciphertext, s.tag);
+        )
+        .run(id, userId, at, s.keyId, s.iv, s.ciphertext, s.tag);
     };
     seal('t1', 7);
     old.close();
@@ -76,16 +80,20 @@ describe('revocation: what the store holds now is what the door matches', () => 
     // a first-schema row slipped in afterwards is refused
     const late = new Database(file);
     const s = sealEmbedding(key, embedding(5), templateAadV1(7, 't2'));
-    late.prepare(
-      `INSERT INTO templates (id, user_id, created_at, embedder, dims, key_id, iv, ciphertext, tag, source, pose_bin, yaw, pitch, roll, luminance, contrast, sharpness, face_size)
+    late
+      .prepare(
+        `INSERT INTO templates (id, user_id, created_at, embedder, dims, key_id, iv, ciphertext, tag, source, pose_bin, yaw, pitch, roll, luminance, contrast, sharpness, face_size)
        VALUES ('t2', 7, ?, 'faceplugin', 8, ?, ?, ?, ?, 'images', 'frontal', 0, 0, 0, 100, 40, 300, 110)`,
-    ).run(at, s.keyId, s.iv, s.ciphertext, s.tag);
+      )
+      .run(at, s.keyId, s.iv, s.ciphertext, s.tag);
     late.close();
     const reopened = TemplateStore.open(file, key);
     expect(() => reopened.templates('carol')).toThrow(/template t2 .*failed its integrity check/);
     reopened.close();
   });
+});
 
+describe('revocation: the running door follows the store', () => {
   it('lets the running door see a removal made by another process at its next look, and refuses the removed user', () => {
     const key = newTemplateKey();
     const daemonSide = TemplateStore.open(file, key);
