@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +159,13 @@ describe.runIf(ready)('facelock calibrate: the calibration file the daemon loads
     const noAttacks = await runCli([...base, 'calibrate', '--attacks', empty, '--out', join(dir, 'x')]);
     expect(noAttacks.code).toBe(4);
     expect(noAttacks.stderr).toMatch(/imposter_train_raw\.txt lists no images/);
+    // every input is checked first: a broken attack folder is refused before any LFW feature is computed
+    const noLists = join(dir, 'no-lists');
+    mkdirSync(noLists, { recursive: true });
+    const early = await runCli([...base, 'calibrate', '--pairs', pairs, '--attacks', noLists, '--no-cache', '--out', join(dir, 'x')]);
+    expect(early.code).toBe(4);
+    expect(early.stderr).toMatch(/client_train_raw\.txt is missing/);
+    expect(early.stdout + early.stderr).not.toMatch(/lfw features/);
     const nothing = await runCli([...base, 'calibrate']);
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toMatch(/--pairs DIR/);

@@ -7,14 +7,14 @@ import type { Logger } from '../common/logger.js';
 import { projectRoot } from '../common/projectRoot.js';
 import type { BackendChoice } from '../model/backend.js';
 import type { DetectorName, EmbedderName } from '../model/loadFaceEngine.js';
-import { type LivenessResult, livenessErrors, readAttackDataset } from './attackData.js';
+import { type LivenessResult, livenessErrors, type Presentation, readAttackDataset } from './attackData.js';
 import type { CalibrationReport } from './calibrationReport.js';
 import { evaluateVerification } from './evaluateVerification.js';
 import type { FeatureCache } from './featureCache.js';
 import { extractFeatures, type Progress } from './featurePool.js';
 import type { ImageResult } from './foldPairs.js';
 import { type EvaluatedModel, similarityOf } from './imageFeatures.js';
-import { readLfwDataset } from './lfwDataset.js';
+import { type LfwDataset, readLfwDataset } from './lfwDataset.js';
 import { padRatesByPart } from './padRatesByPart.js';
 import { checkSplit, findSplit, lfwSplitParts, nuaaPartOf, nuaaParts, nuaaSplit, type SplitManifest } from './splitManifest.js';
 
@@ -71,9 +71,13 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
       ? `facelock ${o.embedder}${o.detector === 'blazeface' ? '' : ` on ${o.detector}`}`
       : `face-api.js 1.7.15 (${o.model === 'face-api-ssd' ? 'ssdMobilenetv1' : 'tinyFaceDetector'} + faceLandmark68Net + faceRecognitionNet, 128-d)`;
   const splits: SplitManifest[] = [];
+  // every input is read and checked before minutes of feature extraction start on any of them
+  if (o.attacks && o.model !== 'facelock') throw new DatasetError(`--attacks needs facelock's liveness networks; ${o.model} has none`);
+  const lfw = o.pairs ? readLfwDataset(resolve(o.pairs), o.folds) : undefined;
+  const presentations = o.attacks ? readAttackDataset(resolve(o.attacks)) : undefined;
   const { extract, totals } = featureRunner(o);
-  const pairs = o.pairs ? await verifyPairs(o, o.pairs, extract, splits) : undefined;
-  const liveness = o.attacks ? await measureAttacks(o, o.attacks, extract, splits) : undefined;
+  const pairs = o.pairs && lfw ? await verifyPairs(o, o.pairs, lfw, extract, splits) : undefined;
+  const liveness = o.attacks && presentations ? await measureAttacks(o, o.attacks, presentations, extract, splits) : undefined;
   const report: CalibrationReport = {
     tool: 'facelock calibrate',
     createdAt: new Date().toISOString(),
@@ -140,9 +144,8 @@ function featureRunner(o: CalibrationOptions) {
 type Extract = ReturnType<typeof featureRunner>['extract'];
 
 /** Verification error rates on an LFW-format folder, checked against its frozen split. */
-async function verifyPairs(o: CalibrationOptions, pairsDir: string, extract: Extract, splits: SplitManifest[]) {
+async function verifyPairs(o: CalibrationOptions, pairsDir: string, dataset: LfwDataset, extract: Extract, splits: SplitManifest[]) {
   const dir = resolve(pairsDir);
-  const dataset = readLfwDataset(dir, o.folds);
   const listSha256 = sha256(readFileSync(join(dir, 'pairs.txt')));
   const paths = dataset.folds.flatMap((f) => f.images);
   const r = await extract(
@@ -189,12 +192,11 @@ async function verifyPairs(o: CalibrationOptions, pairsDir: string, extract: Ext
 async function measureAttacks(
   o: CalibrationOptions,
   attacksDir: string,
+  presentations: readonly Presentation[],
   extract: Extract,
   splits: SplitManifest[],
 ): Promise<NonNullable<CalibrationReport['liveness']>> {
-  if (o.model !== 'facelock') throw new DatasetError(`--attacks needs facelock's liveness networks; ${o.model} has none`);
   const dir = resolve(attacksDir);
-  const presentations = readAttackDataset(dir);
   const r = await extract(
     'attacks',
     presentations.map((p) => p.file),

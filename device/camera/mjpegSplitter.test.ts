@@ -82,4 +82,17 @@ describe.runIf(nuaa)('MjpegSplitter on real camera frames', () => {
     expect(s.stats.oversized).toBe(1);
     expect(s.capacity).toBeLessThanOrEqual(16 * 1024 * 1024);
   });
+
+  it('stays linear on 4 MB of start-of-image markers in one chunk: each byte is moved at most about twice', () => {
+    const [frame] = frames(1) as [Buffer];
+    const markers = Buffer.alloc(4 * 1024 * 1024);
+    for (let i = 0; i < markers.length; i += 2) markers.set([0xff, 0xd8], i);
+    const s = new MjpegSplitter();
+    const got = s.push(Buffer.concat([markers, frame]));
+    expect(got).toHaveLength(1);
+    expect(got[0]?.equals(frame)).toBe(true);
+    expect(s.stats.truncated).toBe(markers.length / 2);
+    // the old splitter moved the rest of the buffer for every marker: ~4e12 bytes here
+    expect(s.bytesMoved).toBeLessThan(2 * (markers.length + frame.length));
+  });
 });

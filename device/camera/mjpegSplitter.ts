@@ -26,8 +26,15 @@ export class MjpegSplitter {
   get capacity(): number {
     return this.buf.length;
   }
+  /** Unconsumed bytes are buf[off, off + len); consuming moves `off`, and the buffer is compacted once per push. */
+  private off = 0;
   private len = 0;
-  /** Inside a frame (which starts at 0 of `buf`): where parsing resumes, and whether that is entropy-coded data. */
+  private moved = 0;
+  /** Bytes moved inside the buffer so far: at most about twice what was pushed (the splitter runs in linear time). */
+  get bytesMoved(): number {
+    return this.moved;
+  }
+  /** Inside a frame (which starts at `off`): where parsing resumes (relative to `off`), and whether that is entropy-coded data. */
   private inFrame = false;
   private pos = 0;
   private inScan = false;
@@ -50,22 +57,25 @@ export class MjpegSplitter {
       if (end === 'restart') continue;
       if (this.skipping) this.skipping = false;
       else {
-        out.push(Buffer.from(this.buf.subarray(0, end)));
+        out.push(Buffer.from(this.buf.subarray(this.off, this.off + end)));
         this.stats.frames++;
       }
       this.consume(end);
     }
+    this.compact();
     return out;
   }
 
   /** The stream ended: a frame in progress is counted as truncated. */
   end(): void {
     if (this.inFrame && !this.skipping) this.stats.truncated++;
+    this.off = 0;
     this.len = 0;
     this.inFrame = false;
   }
 
   private append(chunk: Uint8Array): void {
+    this.compact();
     if (this.len + chunk.length > this.buf.length) {
       const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + chunk.length));
       this.buf.copy(grown, 0, 0, this.len);
@@ -75,16 +85,25 @@ export class MjpegSplitter {
     this.len += chunk.length;
   }
 
+  /** Moves the unconsumed bytes to the front of the buffer (once per push, not once per marker). */
+  private compact(): void {
+    if (this.off === 0) return;
+    this.buf.copy(this.buf, 0, this.off, this.off + this.len);
+    this.moved += this.len;
+    this.off = 0;
+  }
+
   private consume(n: number): void {
-    this.buf.copy(this.buf, 0, n, this.len);
+    this.off += n;
     this.len -= n;
     this.inFrame = false;
   }
 
   /** Moves to the next start-of-image marker, counting what is skipped; false when there is none yet. */
   private findStart(): boolean {
+    const o = this.off;
     for (let i = 0; i + 1 < this.len; i++) {
-      if (this.buf[i] === 0xff && this.buf[i + 1] === SOI) {
+      if (this.buf[o + i] === 0xff && this.buf[o + i + 1] === SOI) {
         this.stats.garbageBytes += i;
         this.consume(i);
         this.inFrame = true;
@@ -94,7 +113,7 @@ export class MjpegSplitter {
       }
     }
     // keep a trailing 0xFF: it may be the first half of a marker
-    const keep = this.len > 0 && this.buf[this.len - 1] === 0xff ? 1 : 0;
+    const keep = this.len > 0 && this.buf[o + this.len - 1] === 0xff ? 1 : 0;
     this.stats.garbageBytes += this.len - keep;
     this.consume(this.len - keep);
     return false;
@@ -102,10 +121,11 @@ export class MjpegSplitter {
 
   /** Parses from `pos`: the frame's length when its end marker is found, 'more' to wait, 'restart' after a resync. */
   private scan(): number | 'more' | 'restart' {
-    const b = this.buf;
+    // the unconsumed bytes as a view: every index below is relative to the frame's start
+    const b = this.buf.subarray(this.off, this.off + this.len);
     while (this.pos < this.len) {
       if (this.inScan) {
-        const ff = b.subarray(0, this.len).indexOf(0xff, this.pos);
+        const ff = b.indexOf(0xff, this.pos);
         if (ff < 0 || ff + 1 >= this.len) {
           this.pos = ff < 0 ? this.len : ff;
           return 'more';
@@ -156,7 +176,8 @@ export class MjpegSplitter {
   }
 
   private nextStart(from: number): number {
-    for (let i = from; i + 1 < this.len; i++) if (this.buf[i] === 0xff && this.buf[i + 1] === SOI) return i;
+    const o = this.off;
+    for (let i = from; i + 1 < this.len; i++) if (this.buf[o + i] === 0xff && this.buf[o + i + 1] === SOI) return i;
     return -1;
   }
 
@@ -165,9 +186,10 @@ export class MjpegSplitter {
     if (!this.skipping) this.stats.oversized++;
     this.skipping = true;
     // keep only the last byte (a marker may straddle the cut) and go on parsing from there
-    const last = this.buf[this.len - 1] ?? 0;
+    const last = this.buf[this.off + this.len - 1] ?? 0;
     if (this.buf.length > 4 * 1024 * 1024) this.buf = Buffer.allocUnsafe(1 << 20);
     this.buf[0] = last;
+    this.off = 0;
     this.len = 1;
     this.pos = 0;
   }

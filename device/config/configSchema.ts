@@ -10,6 +10,10 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/** A GPIO line name as the libgpiod tools take it: never starting with '-', which they would read as an option. */
+const GPIO_LINE = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+const GPIO_LINE_MESSAGE = "a GPIO line name (letters, digits, '_' and '-', not starting with '-'), e.g. GPIO17";
+
 /** Whether a broker URL names this machine (loopback): its traffic never leaves the device. */
 export function onThisMachine(url: string): boolean {
   try {
@@ -125,10 +129,7 @@ export const configSchema = z.strictObject({
        */
       driver: z.enum(['auto', 'gpiod', 'sysfs', 'sim']).default('auto'),
       /** The relay line by name, as the libgpiod tools know it (GPIO17 on a Pi header). */
-      line: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]+$/)
-        .default('GPIO17'),
+      line: z.string().regex(GPIO_LINE, GPIO_LINE_MESSAGE).default('GPIO17'),
       /** Relay boards that energise on a low level. */
       activeLow: z.boolean().default(false),
       /**
@@ -153,18 +154,9 @@ export const configSchema = z.strictObject({
   inputs: z
     .strictObject({
       driver: z.enum(['none', 'gpiod']).default('none'),
-      doorContact: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]+$/)
-        .optional(),
-      exitButton: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]+$/)
-        .optional(),
-      tamper: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]+$/)
-        .optional(),
+      doorContact: z.string().regex(GPIO_LINE, GPIO_LINE_MESSAGE).optional(),
+      exitButton: z.string().regex(GPIO_LINE, GPIO_LINE_MESSAGE).optional(),
+      tamper: z.string().regex(GPIO_LINE, GPIO_LINE_MESSAGE).optional(),
       /** Switches to ground with pull-ups: active (closed, pressed) reads low. */
       activeLow: z.boolean().default(true),
       debounceMs: int(5, 1000).default(50),

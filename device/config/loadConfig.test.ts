@@ -71,6 +71,9 @@ describe('config', () => {
     expect(msg).toMatch(/camera\.kind: /);
     expect((err as ConfigError).exitCode).toBe(3);
     expect(() => parseConfig({ decision: { k: 6, n: 4 } }, 't')).toThrow(/decision\.k: k must not exceed n/);
+    // a line name starting with '-' would reach gpioset as an option
+    expect(() => parseConfig({ lock: { line: '--help' } }, 't')).toThrow(/lock\.line: a GPIO line name .*not starting with '-'/);
+    expect(parseConfig({ lock: { line: 'RELAY-1' } }, 't').lock.line).toBe('RELAY-1');
   });
 
   it('says so when the YAML itself is broken or the file is missing', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLogger, silentLogger } from '../../common/logger.js';
 import type { Lock } from '../ports.js';
 import { LockController } from './lockController.js';
@@ -7,6 +7,30 @@ import { SimLock } from './simLock.js';
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('LockController', () => {
+  it('never extends the hard maximum: an unlock every 1.5 s de-energises the relay maxUnlockMs after the first', async () => {
+    vi.useFakeTimers();
+    try {
+      const sim = new SimLock(silentLogger);
+      const c = new LockController(sim, { unlockMs: 3000, maxUnlockMs: 5000 }, silentLogger, () => Date.now());
+      const start = Date.now();
+      let lockedAt: number | undefined;
+      c.observe((unlocked) => {
+        if (!unlocked && lockedAt === undefined) lockedAt = Date.now() - start;
+      });
+      for (let t = 0; t < 13_500; t += 1500) {
+        if (lockedAt === undefined) await c.open();
+        await vi.advanceTimersByTimeAsync(1500);
+      }
+      expect(lockedAt).toBe(5000);
+      // a new open period after it locked starts its own maximum
+      expect(await c.open()).toBe(true);
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(c.isUnlocked).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('opens for one pulse of unlockMs and locks again by itself', async () => {
     const sim = new SimLock(silentLogger);
     const c = new LockController(sim, { unlockMs: 150, maxUnlockMs: 1000 }, silentLogger);

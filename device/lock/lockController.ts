@@ -16,11 +16,15 @@ export class LockController {
   private readonly listeners: ((unlocked: boolean) => void)[] = [];
   private pulse: NodeJS.Timeout | undefined;
   private hardMax: NodeJS.Timeout | undefined;
+  /** When the relay was first energised in the current open period (monotonic ms), for the hard maximum. */
+  private openedAt: number | undefined;
 
   constructor(
     private readonly lock: Lock,
     private readonly options: PulseOptions,
     private readonly log: Logger,
+    /** Monotonic milliseconds (a wall-clock step must not move the hard maximum). */
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   get isUnlocked(): boolean {
@@ -37,9 +41,11 @@ export class LockController {
     for (const l of this.listeners) l(unlocked);
   }
 
-  /** Unlocks for `unlockMs` (never more than `maxUnlockMs`). */
+  /**
+   * Unlocks for `unlockMs`. Opening again while unlocked restarts the pulse but never the hard maximum: the relay is
+   * de-energised at most `maxUnlockMs` after it was first energised, however many unlocks come in between.
+   */
   async open(): Promise<boolean> {
-    const ms = Math.min(this.options.unlockMs, this.options.maxUnlockMs);
     try {
       await this.lock.unlock();
     } catch (err) {
@@ -47,12 +53,17 @@ export class LockController {
       await this.close('unlock failed');
       return false;
     }
+    const now = this.clock();
+    if (this.openedAt === undefined) {
+      this.openedAt = now;
+      clearTimeout(this.hardMax);
+      this.hardMax = setTimeout(() => this.closeFromTimer('hard maximum reached'), this.options.maxUnlockMs);
+    }
+    const ms = Math.max(0, Math.min(this.options.unlockMs, this.openedAt + this.options.maxUnlockMs - now));
     this.setState(true);
-    this.log.info('door unlocked: the relay is driven', { pulseMs: ms });
+    this.log.info('door unlocked: the relay is driven', { pulseMs: Math.round(ms) });
     clearTimeout(this.pulse);
-    clearTimeout(this.hardMax);
     this.pulse = setTimeout(() => this.closeFromTimer('pulse ended'), ms);
-    this.hardMax = setTimeout(() => this.closeFromTimer('hard maximum reached'), this.options.maxUnlockMs);
     return true;
   }
 
@@ -77,6 +88,7 @@ export class LockController {
     try {
       await this.lock.lock();
       this.setState(false);
+      this.openedAt = undefined;
       clearTimeout(this.hardMax);
     } catch (err) {
       this.log.error('lock failed', { reason, error: String(err) });

@@ -17,6 +17,9 @@ export async function startStatusServer(
       res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
+    // a web page the owner opens can make the browser ask this port under its own name (DNS rebinding): only the
+    // loopback names and the configured address are answered
+    if (!allowedHost(req.headers.host, options.host)) return send(421, 'text/plain', 'this interface answers only as localhost\n');
     if (req.method !== 'GET') return send(405, 'text/plain', 'read-only: GET /healthz, /status, /metrics\n');
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
@@ -47,4 +50,12 @@ export async function startStatusServer(
       resolve(server);
     });
   });
+}
+
+/** Whether a request's Host header names this machine: localhost, a loopback address, or the address listened on. */
+export function allowedHost(header: string | undefined, listenHost: string): boolean {
+  if (!header) return false;
+  const host = header.startsWith('[') ? header.slice(1, header.indexOf(']')) : (header.split(':')[0] ?? '');
+  const name = host.toLowerCase();
+  return name === 'localhost' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name) || name === listenHost.toLowerCase();
 }

@@ -1,4 +1,16 @@
-import { accessSync, constants, existsSync, mkdirSync, statfsSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  statfsSync,
+  statSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { describeError, StoreError } from '../../common/errors.js';
@@ -15,8 +27,17 @@ export function openDatabase(file: string): Db {
   let db: Db;
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    const size = statSync(file, { throwIfNoEntry: false })?.size;
+    // SQLite would take an empty file for a new database: a store that lost its contents must not look like one
+    if (size === 0)
+      throw new StoreError(
+        'store_unavailable',
+        `database ${file} is empty (0 bytes): a facelock database never is, so it was truncated or never written; restore it from a backup (facelock enroll import), or delete it to start an empty store`,
+      );
+    if (size === undefined) createDatabase(file);
     db = new Database(file);
   } catch (err) {
+    if (err instanceof StoreError) throw err;
     throw unavailable(file, err);
   }
   try {
@@ -30,6 +51,45 @@ export function openDatabase(file: string): Db {
   } catch (err) {
     db.close();
     throw unavailable(file, err);
+  }
+}
+
+/**
+ * A new database, whole or not at all: made beside its final name, owner-only whatever the umask (SQLite gives its
+ * -wal and -shm files the database's mode), schema written and synced, then linked into place. A process killed
+ * half-way leaves a stray temporary file, never an empty or half-made database under the real name.
+ */
+function createDatabase(file: string): void {
+  const tmp = `${file}.new-${process.pid}`;
+  rmSync(tmp, { force: true });
+  closeSync(openSync(tmp, 'wx', 0o600));
+  const db = new Database(tmp);
+  try {
+    db.pragma('journal_mode = DELETE');
+    db.pragma('synchronous = FULL');
+    migrate(db);
+  } finally {
+    db.close();
+  }
+  const fd = openSync(tmp, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  // into place without ever replacing a database another process made meanwhile (link fails if the name exists)
+  try {
+    linkSync(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  const dir = openSync(dirname(file), 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
   }
 }
 

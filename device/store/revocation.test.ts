@@ -138,3 +138,22 @@ describe('revocation: the running door follows the store', () => {
     store.close();
   });
 });
+
+describe('the database file', () => {
+  it('is created owner-only whatever the umask, and an empty file is refused rather than taken for a new store', async () => {
+    const { statSync, writeFileSync } = await import('node:fs');
+    const old = process.umask(0o022);
+    try {
+      const store = TemplateStore.open(file, newTemplateKey());
+      store.addUser('alice', [template(1)]);
+      store.close();
+    } finally {
+      process.umask(old);
+    }
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const empty = join(dir, 'empty.db');
+    writeFileSync(empty, '');
+    expect(() => TemplateStore.open(empty, newTemplateKey())).toThrow(/is empty \(0 bytes\).*restore it from a backup/);
+    expect(statSync(empty).size).toBe(0); // and left as it was
+  });
+});
