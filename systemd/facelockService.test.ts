@@ -84,3 +84,27 @@ describe('systemd/facelock.service', () => {
     expect(missing.stderr).toMatch(/GPIO17/);
   });
 });
+
+describe('facelock lock release with lock.driver auto', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'facelock-auto-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('simulates only where there is no relay: a busy relay line is a fault, never "(sim)"', async () => {
+    const config = join(dir, 'auto.yaml');
+    writeFileSync(config, `lock: { driver: auto, line: GPIO17, simFile: ${join(dir, 'sim.jsonl')} }\n`);
+    const release = (settings: Record<string, string>) =>
+      runCli(['lock', 'release', '--config', config], { env: fakeGpioEnv(2, { FAKE_GPIO_STATE: join(dir, 'auto.jsonl'), ...settings }) });
+    // GPIO17 exists but another process holds it: the relay cannot be driven, and release must not claim it was
+    const busy = await release({ FAKE_GPIO_BUSY: '17' });
+    expect(busy.code).toBe(7);
+    expect(busy.stdout).not.toMatch(/released/);
+    expect(busy.stderr).toMatch(/GPIO17.*busy/i);
+    // no GPIO chip at all, or no line of that name: nothing to drive, the simulated lock, and it says so
+    const none = await release({ FAKE_GPIO_CHIPS: 'none' });
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout + none.stderr).toMatch(/no GPIO chip on this machine.*simulated lock/s);
+    const noLine = await release({ FAKE_GPIO_LINES: 'GPIO22' });
+    expect(noLine.code, noLine.stderr).toBe(0);
+    expect(noLine.stdout + noLine.stderr).toMatch(/no GPIO line named GPIO17/);
+  });
+});
