@@ -4,7 +4,9 @@ import type { CaptureConditions, NewTemplate, StoredTemplate } from '../device/s
 
 /**
  * The owner's encrypted backup: users and templates sealed with AES-256-GCM under a key derived from a passphrase
- * with scrypt (N=2^15, r=8, p=1). Independent of the device key, so it can be restored on a new device.
+ * with scrypt (N=2^17, r=8, p=1: 128 MB, OWASP's current floor). Independent of the device key, so it can be restored
+ * on a new device. A file's own scrypt parameters are never trusted: only the ones this version writes are accepted
+ * (a file asking for N=2^20 would take a gigabyte, enough to kill a Pi, before saying "wrong passphrase").
  */
 export interface BackupFile {
   readonly format: 'facelock-backup';
@@ -26,9 +28,9 @@ interface PlainTemplate {
   conditions: CaptureConditions;
 }
 
-const KDF = { N: 2 ** 15, r: 8, p: 1 } as const;
+const KDF = { N: 2 ** 17, r: 8, p: 1 } as const;
 const AAD = Buffer.from('facelock backup v1');
-export const MIN_PASSPHRASE = 8;
+export const MIN_PASSPHRASE = 12;
 
 function deriveKey(passphrase: string, salt: Buffer, kdf: { N: number; r: number; p: number }): Buffer {
   return scryptSync(passphrase, salt, 32, { ...kdf, maxmem: 256 * kdf.N * kdf.r });
@@ -69,11 +71,17 @@ export function openBackup(text: string, passphrase: string, source: string): Ba
   if (file.format !== 'facelock-backup' || file.version !== 1 || file.kdf?.name !== 'scrypt') {
     throw new StoreError('backup_invalid', `${source} is not a facelock backup of a version this facelock reads`);
   }
+  const { N, r, p } = file.kdf;
+  if (N !== KDF.N || r !== KDF.r || p !== KDF.p)
+    throw new StoreError(
+      'backup_invalid',
+      `${source} asks for scrypt N=${N}, r=${r}, p=${p}; this facelock reads only the parameters it writes (N=${KDF.N}, r=${KDF.r}, p=${KDF.p}): export the backup again with this version of facelock`,
+    );
   let plain: Buffer;
   try {
     const decipher = createDecipheriv(
       'aes-256-gcm',
-      deriveKey(passphrase, Buffer.from(file.kdf.salt, 'base64'), file.kdf),
+      deriveKey(passphrase, Buffer.from(file.kdf.salt, 'base64'), KDF),
       Buffer.from(file.iv, 'base64'),
     );
     decipher.setAAD(AAD);
