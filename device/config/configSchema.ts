@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackHost } from '../../common/loopbackHost.js';
 import { BACKEND_CHOICES } from '../../model/backend.js';
 import { DEFAULT_ENGINE_CONFIG, DETECTORS, EMBEDDERS, NET_RUNTIMES } from '../../model/loadFaceEngine.js';
 
@@ -18,7 +19,7 @@ const GPIO_LINE_MESSAGE = "a GPIO line name (letters, digits, '_' and '-', not s
 export function onThisMachine(url: string): boolean {
   try {
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+    return isLoopbackHost(host);
   } catch {
     return false;
   }

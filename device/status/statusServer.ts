@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from '../../common/logger.js';
+import { isLoopbackHost } from '../../common/loopbackHost.js';
 import type { DoorStatus } from './doorStatus.js';
 
 /**
@@ -56,6 +57,5 @@ export async function startStatusServer(
 export function allowedHost(header: string | undefined, listenHost: string): boolean {
   if (!header) return false;
   const host = header.startsWith('[') ? header.slice(1, header.indexOf(']')) : (header.split(':')[0] ?? '');
-  const name = host.toLowerCase();
-  return name === 'localhost' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name) || name === listenHost.toLowerCase();
+  return isLoopbackHost(host) || host.toLowerCase() === listenHost.toLowerCase();
 }
