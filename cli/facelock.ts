@@ -12,6 +12,7 @@ import { registerExperiments } from './experimentsCommand.js';
 import { registerInspect } from './inspectCommand.js';
 import { registerKey } from './keyCommand.js';
 import { registerLock } from './lockCommand.js';
+import { registerLockout } from './lockoutCommand.js';
 import { registerRun } from './runCommand.js';
 import { registerTrain } from './trainCommand.js';
 
@@ -67,6 +68,7 @@ registerInspect(program, context);
 registerEnroll(program, context);
 registerKey(program, context);
 registerLock(program, context);
+registerLockout(program, context);
 registerRun(program, context);
 registerCoverage(program, context);
 registerCalibrate(program, context);

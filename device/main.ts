@@ -1,5 +1,6 @@
 import { describeError, ExitCode, FacelockError } from '../common/errors.js';
 import { createLogger, type Logger } from '../common/logger.js';
+import { monotonicMs } from '../common/monotonicClock.js';
 import { tf } from '../model/backend.js';
 import { loadFaceEngine } from '../model/loadFaceEngine.js';
 import { MODELS } from '../model/manifest.js';
@@ -14,6 +15,7 @@ import { LockoutPolicy } from './door/lockoutPolicy.js';
 import { withinSchedule } from './door/schedule.js';
 import { createLock } from './lock/createLock.js';
 import { LockController } from './lock/lockController.js';
+import { CodeAttempts, DEFAULT_CODE_ATTEMPTS } from './mqtt/codeAttempts.js';
 import type { MqttBridge } from './mqtt/mqttBridge.js';
 import { startMqtt } from './mqtt/startMqtt.js';
 import { buildDoorPipeline, minLiveness } from './pipeline/buildDoorPipeline.js';
@@ -24,6 +26,7 @@ import { EnrolledTemplates } from './store/enrolledTemplates.js';
 import { FaultSink } from './store/faultSink.js';
 import { openTemplateStore } from './store/openStore.js';
 import type { TemplateStore } from './store/templateStore.js';
+import type { ThrottleSnapshot } from './store/throttleStore.js';
 import { createNotifier, type Notifier } from './systemd/sdNotify.js';
 
 /** How often the daemon looks for enrollment changes (a removed user is refused within this). */
@@ -128,10 +131,10 @@ async function watchDoor(d: Daemon): Promise<number> {
     (err) => process.stdout.write(`ERROR facelock: cannot write a fault to the audit log: ${describeError(err)}\n`),
   );
   const camera = createCamera(config.camera, log);
-  const lockout = new LockoutPolicy(config.lock);
+  const { lockout, codes } = restoreThrottles(store, config, log);
   const status = new DoorStatus(
     () => camera.stats.restarts,
-    () => lockout.lockedOutUntil(Date.now()),
+    () => lockout.remainingMs(monotonicMs()),
   );
   d.lock.observe((unlocked) => status.lockState(unlocked));
   opened.statusServer = await startStatusServer(status, { ...config.status, staleSeconds: 10 }, log.child('status'));
@@ -142,7 +145,8 @@ async function watchDoor(d: Daemon): Promise<number> {
       d.lock,
       audit,
       log.child('mqtt'),
-      () => lockout.lockedOutUntil(Date.now()) !== undefined,
+      () => lockout.lockedOutUntil(monotonicMs()) !== undefined,
+      codes,
     );
   const service = new DoorService({
     camera,
@@ -153,8 +157,9 @@ async function watchDoor(d: Daemon): Promise<number> {
     lock: d.lock,
     audit: (a) => audit.record(a),
     log: log.child('door'),
-    now: () => Date.now(),
+    now: monotonicMs,
     approachGapMs: config.decision.windowMs,
+    attemptSliceMs: config.lock.attemptSliceMs,
     liveness,
     ...(calibration.probability ? { probability: calibration.probability } : {}),
     allowed: (userId, now) =>
@@ -179,7 +184,11 @@ async function watchDoor(d: Daemon): Promise<number> {
   await service.run(d.stop.signal);
   d.stop.abort();
   await inputsRun;
-  const c = service.counters;
+  logStopped(log, service.counters);
+  return ExitCode.ok;
+}
+
+function logStopped(log: Logger, c: DoorService['counters']): void {
   log.info('stopped', {
     frames: c.frames,
     unlocks: c.unlocks,
@@ -187,7 +196,39 @@ async function watchDoor(d: Daemon): Promise<number> {
     ...prefixed('reason', c.byReason),
     ...prefixed('runs', c.stageRuns),
   });
-  return ExitCode.ok;
+}
+
+/**
+ * The face lockout and the wrong-code throttle as the database last had them, so a restart keeps both. A write that
+ * fails (a full disk) is logged and the lockout holds in memory; the door stays as locked as before.
+ */
+function restoreThrottles(store: TemplateStore, config: Readonly<FacelockConfig>, log: Logger) {
+  const throttles = store.throttles();
+  const persist = (name: string) => (s: ThrottleSnapshot) => {
+    try {
+      throttles.save(name, s);
+    } catch (err) {
+      log.error('cannot keep the lockout count in the database: it holds until the daemon stops', {
+        throttle: name,
+        error: describeError(err),
+      });
+    }
+  };
+  const face = throttles.load('face');
+  const code = throttles.load('code');
+  const now = monotonicMs();
+  const lockout = new LockoutPolicy(config.lock, face, persist('face'));
+  for (const [name, s] of [
+    ['face', face],
+    ['code', code],
+  ] as const)
+    if (s.failures > 0)
+      log.warn('lockout count restored from the database', {
+        throttle: name,
+        failures: s.failures,
+        remainingSeconds: s.untilMono === null ? 0 : Math.max(0, Math.ceil((s.untilMono - now) / 1000)),
+      });
+  return { lockout, codes: new CodeAttempts(DEFAULT_CODE_ATTEMPTS, code, persist('code')) };
 }
 
 /** What the store holds now, reloaded within ENROLLMENT_POLL_MS of any change (a removal revokes at once). */

@@ -145,9 +145,14 @@ export const configSchema = z.strictObject({
       unlockMs: int(100, 30_000).default(3000),
       /** Hard maximum of any unlock pulse, enforced by its own timer. */
       maxUnlockMs: int(100, 30_000).default(10_000),
-      /** Failed approaches in a row before a lockout (NIST SP 800-63B: at most 5 before a delay of 30 s or more). */
+      /** Failed attempts in a row before a lockout (NIST SP 800-63B: at most 5 before a delay of 30 s or more). */
       maxFailures: int(1, 5).default(5),
       lockoutMs: int(30_000, 3_600_000).default(30_000),
+      /**
+       * One attempt is at most this long: an approach that goes on (one person, or many faces shown one after another)
+       * is decided every slice, and each slice that ends on a rejected frame is one failed attempt.
+       */
+      attemptSliceMs: int(1000, 30_000).default(3000),
     })
     .refine((l) => l.unlockMs <= l.maxUnlockMs, { message: 'unlockMs must not exceed maxUnlockMs', path: ['unlockMs'] })
     .prefault({}),

@@ -17,8 +17,8 @@ export class Approach {
   bestFrame: Buffer | undefined;
   readonly timings: Record<string, number[]> = {};
 
-  constructor(now: number) {
-    this.lastFaceAt = now;
+  constructor(readonly startedAt: number) {
+    this.lastFaceAt = startedAt;
   }
 
   /** Adds a frame with a face; `scored` says whether its best match counts (its face passed the passive check). */
@@ -45,12 +45,12 @@ export class Approach {
   }
 }
 
-/** The audit row of a decided approach: who (on a grant only), why, and the conditions it was seen under. */
-export function attemptRecord(a: Approach, outcome: 'unlock' | 'reject', reason: RejectReason | null, now: number): AttemptRecord {
+/** The audit row of a decided approach: who (on a grant only), why, and the conditions it was seen under (`wallNow`: the wall clock). */
+export function attemptRecord(a: Approach, outcome: 'unlock' | 'reject', reason: RejectReason | null, wallNow: number): AttemptRecord {
   const face = a.last?.face;
   const quality = a.last?.quality;
   return {
-    at: new Date().toISOString(),
+    at: new Date(wallNow).toISOString(),
     outcome,
     reason,
     userId: outcome === 'unlock' ? (a.best?.userId ?? null) : null,
@@ -64,7 +64,7 @@ export function attemptRecord(a: Approach, outcome: 'unlock' | 'reject', reason:
     contrast: quality?.contrast ?? null,
     occlusion: face ? 1 - face.meshScore : null,
     poseBin: face ? poseBin(face.pose) : null,
-    localHour: new Date(now).getHours(),
+    localHour: new Date(wallNow).getHours(),
     faceSize: face ? Math.round(face.box.width) : null,
     sharpness: quality?.sharpness ?? null,
     clipped: quality?.clipped ?? null,

@@ -18,7 +18,13 @@ type Script = ({ user: number; liveness?: number } | { reason: RejectReason })[]
 
 function door(
   script: Script,
-  opts: { frameMs?: number; unlockMs?: number; stillEnrolled?: (userId: number) => boolean; audit?: (a: AttemptRecord) => void } = {},
+  opts: {
+    frameMs?: number;
+    unlockMs?: number;
+    sliceMs?: number;
+    stillEnrolled?: (userId: number) => boolean;
+    audit?: (a: AttemptRecord) => void;
+  } = {},
 ) {
   const frameMs = opts.frameMs ?? 100;
   let clock = 0;
@@ -87,6 +93,7 @@ function door(
     log: silentLogger,
     now: () => clock,
     approachGapMs: 1000,
+    attemptSliceMs: opts.sliceMs ?? 60_000,
     liveness: { minLiveness: 0.5, active: 'optional' },
     allowed: () => true,
     stillEnrolled: opts.stillEnrolled ?? (() => true),
@@ -116,7 +123,8 @@ describe('DoorService', () => {
     await d.service.run(new AbortController().signal);
     expect(d.states).toEqual([]);
     expect(d.audit.map((a) => a.reason)).toEqual(['no_match', 'spoof', 'locked_out']);
-    expect(d.lockout.consecutiveFailures).toBe(3);
+    // the approach seen while locked out was not evaluated: it is no failed attempt
+    expect(d.lockout.consecutiveFailures).toBe(2);
   });
 
   it('judges liveness once, in the door: matching frames whose liveness score is below the minimum are a spoof and never open', async () => {
@@ -163,5 +171,27 @@ describe('DoorService', () => {
     await full.service.run(new AbortController().signal);
     expect(full.states).toEqual([]);
     expect(full.service.counters).toMatchObject({ unlocks: 0, rejects: 2 });
+  });
+});
+
+describe('DoorService: attempts in slices of an approach', () => {
+  it('counts one failure per slice of an unbroken approach: many faces shown one after another are many attempts', async () => {
+    // 40 rejected faces, 100 ms apart, with no gap: one approach of 4 s; slices of 1 s; lockout after 2 failures
+    const d = door(Array(40).fill({ reason: 'no_match' }), { sliceMs: 1000 });
+    await d.service.run(new AbortController().signal);
+    expect(d.audit.map((a) => a.reason)).toEqual(['no_match', 'no_match', 'locked_out', 'locked_out']);
+    expect(d.lockout.consecutiveFailures).toBe(2);
+    expect(d.lockout.lockedOutUntil(3900)).toBe(2000 + 60_000); // the second slice ended at 2 s
+    // the same approach under one long slice is one attempt
+    const once = door(Array(40).fill({ reason: 'no_match' }));
+    await once.service.run(new AbortController().signal);
+    expect(once.audit).toHaveLength(1);
+  });
+
+  it('still opens for an enrolled face in the middle of a slice', async () => {
+    const d = door([...Array(12).fill({ reason: 'no_match' }), { user: 1 }, { user: 1 }, { user: 1 }], { sliceMs: 1000 });
+    await d.service.run(new AbortController().signal);
+    expect(d.states).toEqual(['unlocked']);
+    expect(d.audit.map((a) => a.outcome)).toEqual(['reject', 'unlock']);
   });
 });

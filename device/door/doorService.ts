@@ -22,9 +22,14 @@ export interface DoorServiceDeps {
   readonly lock: LockController;
   readonly audit: (a: AttemptRecord) => void;
   readonly log: Logger;
+  /** The monotonic clock (ms): every duration (approach gap, slices, fusion window, lockout) runs on it. */
   readonly now: () => number;
+  /** The wall clock (ms), for records and schedules only; default Date.now. */
+  readonly wallClock?: () => number;
   /** An approach ends when no face was seen for this long. */
   readonly approachGapMs: number;
+  /** An approach is decided at least this often: each slice that ends on a rejected frame is one failed attempt. */
+  readonly attemptSliceMs: number;
   /** A frame is live when its liveness score reaches `minLiveness` and the approach's active signals agree. */
   readonly liveness: { readonly minLiveness: number; readonly active: ActiveMode };
   /** Score calibration from the calibration file: the decision line then carries the match probability. */
@@ -69,7 +74,8 @@ export class DoorService {
       const now = this.d.now();
       this.counters.frames++;
       this.d.status?.frame();
-      if (this.approach && now - this.approach.lastFaceAt > this.d.approachGapMs) this.decide('reject', now);
+      const a = this.approach;
+      if (a && (now - a.lastFaceAt > this.d.approachGapMs || now - a.startedAt >= this.d.attemptSliceMs)) this.decide('reject', now);
       if (this.d.lock.isUnlocked) continue; // door open: nothing to decide
       await this.onFrame(frame, now);
     }
@@ -81,7 +87,7 @@ export class DoorService {
     const lockedOut = this.d.lockout.lockedOutUntil(now) !== undefined;
     const outcome = lockedOut ? await this.motionOnly({ frame }) : await this.d.pipeline.run({ frame });
     const seen: FrameProgress = outcome.value;
-    let reason: RejectReason | undefined = outcome.ok ? (lockedOut ? 'locked_out' : undefined) : outcome.reason;
+    let reason: RejectReason | undefined = lockedOut ? 'locked_out' : outcome.ok ? undefined : outcome.reason;
     const face = seen.face;
     if (!face || lockedOut) {
       this.count(outcome.timings, reason);
@@ -107,13 +113,17 @@ export class DoorService {
     if (!this.d.stillEnrolled(accepted)) {
       a.lastReason = 'revoked';
       this.decide('reject', now);
-    } else if (!this.d.allowed(accepted, now)) {
+    } else if (!this.d.allowed(accepted, this.wallNow())) {
       a.lastReason = 'outside_schedule';
       this.decide('reject', now);
     } else if (this.decide('unlock', now) && !(await this.d.lock.open())) {
       // the unlock is in the audit log and the relay refused: the lock controller logged the fault; the door is locked
       this.d.log.error('the recorded unlock did not open the door: the relay could not be driven', { user: a.best?.userName ?? null });
     }
+  }
+
+  private wallNow(): number {
+    return (this.d.wallClock ?? Date.now)();
   }
 
   private approachOf(now: number): Approach {
@@ -138,7 +148,7 @@ export class DoorService {
     this.d.fusion.reset();
     if (!a) return false;
     let outcome = wanted;
-    let record = attemptRecord(a, outcome, outcome === 'unlock' ? null : (a.lastReason ?? 'too_few_frames'), now);
+    let record = attemptRecord(a, outcome, outcome === 'unlock' ? null : (a.lastReason ?? 'too_few_frames'), this.wallNow());
     try {
       this.d.audit(record);
     } catch (err) {
@@ -151,8 +161,9 @@ export class DoorService {
       this.learnEyes(a);
       this.counters.unlocks++;
     } else {
-      // an approach cut short while its frames matched is not a failed guess: it does not count towards a lockout
-      if (record.reason !== 'too_few_frames') this.d.lockout.recordFailure(now);
+      // an approach cut short while its frames matched is not a failed guess, and nothing was evaluated while locked
+      // out: neither counts towards a lockout
+      if (record.reason !== 'too_few_frames' && record.reason !== 'locked_out') this.d.lockout.recordFailure(now);
       this.counters.rejects++;
     }
     this.report(a, record, now);

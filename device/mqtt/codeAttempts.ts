@@ -1,8 +1,11 @@
+import type { ThrottleSnapshot } from '../store/throttleStore.js';
+
 /**
  * Throttling of remote-command codes, like the face lockout (NIST SP 800-63B 5.2.2): a few consecutive wrong codes
  * are free (typos); from then on every further one doubles a delay during which no code is even checked, so the
  * right code is refused as well (guessing gains nothing from speed); after `maxFailures` consecutive wrong codes
- * remote commands stay off until the daemon restarts. Durations run on the monotonic clock.
+ * remote commands stay off until the owner clears the lockout. Durations run on the monotonic clock; every change is
+ * handed to `persist`, so a restart resumes where the count was.
  */
 export interface CodeAttemptOptions {
   /** Consecutive wrong codes before the first delay. */
@@ -10,7 +13,7 @@ export interface CodeAttemptOptions {
   /** First delay; doubled by each further wrong code, capped at `maxDelayMs`. */
   readonly firstDelayMs: number;
   readonly maxDelayMs: number;
-  /** Consecutive wrong codes after which remote commands are off until restart (SP 800-63B: at most 100). */
+  /** Consecutive wrong codes after which remote commands are off until the owner clears it (SP 800-63B: at most 100). */
   readonly maxFailures: number;
 }
 
@@ -21,10 +24,17 @@ export type CodeCheck =
   | { readonly allowed: false; readonly reason: string; readonly retryInMs: number | null };
 
 export class CodeAttempts {
-  private failures = 0;
-  private until = Number.NEGATIVE_INFINITY;
+  private failures: number;
+  private until: number;
 
-  constructor(private readonly o: CodeAttemptOptions = DEFAULT_CODE_ATTEMPTS) {}
+  constructor(
+    private readonly o: CodeAttemptOptions = DEFAULT_CODE_ATTEMPTS,
+    saved: ThrottleSnapshot = { failures: 0, untilMono: null },
+    private readonly persist: (s: ThrottleSnapshot) => void = () => {},
+  ) {
+    this.failures = saved.failures;
+    this.until = saved.untilMono ?? Number.NEGATIVE_INFINITY;
+  }
 
   get consecutiveFailures(): number {
     return this.failures;
@@ -35,7 +45,7 @@ export class CodeAttempts {
     if (this.failures >= this.o.maxFailures)
       return {
         allowed: false,
-        reason: `remote commands are off after ${this.failures} wrong codes in a row: restart the daemon to allow them again`,
+        reason: `remote commands are off after ${this.failures} wrong codes in a row: to allow them again, stop the daemon and run facelock lockout clear`,
         retryInMs: null,
       };
     if (now < this.until) {
@@ -49,14 +59,20 @@ export class CodeAttempts {
   failure(now: number): number {
     this.failures++;
     const over = this.failures - this.o.freeFailures;
-    if (over <= 0) return 0;
-    const delay = Math.min(this.o.maxDelayMs, this.o.firstDelayMs * 2 ** (over - 1));
-    this.until = now + delay;
+    const delay = over <= 0 ? 0 : Math.min(this.o.maxDelayMs, this.o.firstDelayMs * 2 ** (over - 1));
+    if (delay > 0) this.until = now + delay;
+    this.persist(this.snapshot());
     return delay;
   }
 
   success(): void {
+    if (this.failures === 0) return;
     this.failures = 0;
     this.until = Number.NEGATIVE_INFINITY;
+    this.persist(this.snapshot());
+  }
+
+  snapshot(): ThrottleSnapshot {
+    return { failures: this.failures, untilMono: Number.isFinite(this.until) ? this.until : null };
   }
 }

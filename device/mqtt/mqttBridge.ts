@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../../common/logger.js';
+import { monotonicMs } from '../../common/monotonicClock.js';
 import type { DecisionEvent, DoorStatus } from '../status/doorStatus.js';
 import { CodeAttempts } from './codeAttempts.js';
 
@@ -47,19 +48,19 @@ const same = (a: string, b: string) => timingSafeEqual(createHash('sha256').upda
  * the command carries the code. Nothing biometric is published: a name, an outcome, a reason.
  */
 export class MqttBridge {
-  private readonly codes = new CodeAttempts();
-
   private constructor(
     private readonly client: MqttClient,
     private readonly o: MqttBridgeOptions,
-    private readonly clock: () => number = () => performance.now(),
+    private readonly codes: CodeAttempts,
+    private readonly clock: () => number = monotonicMs,
   ) {}
 
   get base(): string {
     return `${this.o.topicPrefix}/${this.o.deviceId}`;
   }
 
-  static start(o: MqttBridgeOptions, status: DoorStatus, door: RemoteDoor, log: Logger): MqttBridge {
+  /** `codes` is the wrong-code throttle, restored from the database by the caller so that a restart keeps it. */
+  static start(o: MqttBridgeOptions, status: DoorStatus, door: RemoteDoor, log: Logger, codes = new CodeAttempts()): MqttBridge {
     const base = `${o.topicPrefix}/${o.deviceId}`;
     const client = connect(o.url, {
       ...(o.username ? { username: o.username } : {}),
@@ -68,7 +69,7 @@ export class MqttBridge {
       reconnectPeriod: 5000,
       will: { topic: `${base}/availability`, payload: Buffer.from('offline'), retain: true, qos: 1 },
     });
-    const bridge = new MqttBridge(client, o);
+    const bridge = new MqttBridge(client, o, codes);
     let warned = false;
     const url = redactedUrl(o.url);
     client.on('error', (err) => {

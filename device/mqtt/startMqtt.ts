@@ -5,6 +5,7 @@ import type { FacelockConfig } from '../config/configSchema.js';
 import type { LockController } from '../lock/lockController.js';
 import type { DoorStatus } from '../status/doorStatus.js';
 import type { AuditLog } from '../store/auditLog.js';
+import type { CodeAttempts } from './codeAttempts.js';
 import type { MqttBridge } from './mqttBridge.js';
 
 /**
@@ -18,6 +19,7 @@ export async function startMqtt(
   audit: AuditLog,
   log: Logger,
   lockedOut: () => boolean,
+  codes: CodeAttempts,
 ): Promise<MqttBridge> {
   const { MqttBridge } = await import('./mqttBridge.js');
   const secret = (file: string | undefined) => (file ? readFileSync(file, 'utf8').trim() : undefined);
@@ -48,5 +50,6 @@ export async function startMqtt(
       lockedOut,
     },
     log,
+    codes,
   );
 }

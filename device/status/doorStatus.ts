@@ -69,7 +69,8 @@ export class DoorStatus {
 
   constructor(
     private readonly cameraRestarts: () => number = () => 0,
-    private readonly lockedOutUntil: () => number | undefined = () => undefined,
+    /** Milliseconds the lockout has left (0: none). */
+    private readonly lockoutRemainingMs: () => number = () => 0,
   ) {}
 
   frame(now = Date.now()): void {
@@ -115,13 +116,13 @@ export class DoorStatus {
 
   snapshot(now = Date.now()): StatusSnapshot {
     const recent = this.recentFrames.filter((t) => now - t < 5000);
-    const until = this.lockedOutUntil();
+    const left = this.lockoutRemainingMs();
     return {
       state: this.unlocked ? 'unlocked' : 'locked',
       lastDecision: this.last,
       cameraFps: recent.length / 5,
       framesTotal: this.total,
-      lockedOutUntil: until === undefined ? null : new Date(until).toISOString(),
+      lockedOutUntil: left > 0 ? new Date(Date.now() + left).toISOString() : null,
       driftWarnings: this.driftWarnings,
       uptimeSeconds: Math.round((now - this.started) / 1000),
     };

@@ -95,5 +95,15 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE users ADD COLUMN uid TEXT;
   CREATE UNIQUE INDEX users_uid ON users(uid);
   INSERT OR IGNORE INTO meta (key, value) SELECT 'last_user_id', CAST(coalesce(max(id), 0) AS TEXT) FROM users;
+  `, // 6: lockouts that hold across restarts (issue 15): consecutive failures and the delay still to run, per throttle
+  `
+  CREATE TABLE throttles (
+    name TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    boot_id TEXT,
+    until_mono REAL,
+    remaining_ms REAL NOT NULL,
+    updated_at TEXT NOT NULL
+  ) STRICT;
   `,
 ];

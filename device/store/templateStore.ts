@@ -5,6 +5,7 @@ import { type Db, openDatabase, unavailable } from './database.js';
 import { frameAad, keyCheck, openBytes, openEmbedding, sealBytes, sealEmbedding, type TemplateKey, templateAad } from './templateCipher.js';
 import { type NewTemplate, type StoredTemplate, type UserSummary, validateName } from './templateRecords.js';
 import { upgradeSeals } from './templateSealUpgrade.js';
+import { ThrottleStore } from './throttleStore.js';
 
 interface TemplateRow {
   id: string;
@@ -259,7 +260,11 @@ export class TemplateStore {
     return all.length;
   }
 
-  /** The audit log, in the same database. */
+  /** The lockouts' persisted state, in the same database. */
+  throttles(): ThrottleStore {
+    return new ThrottleStore(this.db, this.file);
+  }
+
   /** The audit log; with `retainFrames`, approaches' frames are kept, sealed under this store's key. */
   auditLog(options: { retainFrames?: boolean } = {}): AuditLog {
     if (!options.retainFrames) return new AuditLog(this.db);
