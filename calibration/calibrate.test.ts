@@ -118,6 +118,7 @@ describe.runIf(ready)('facelock calibrate: the calibration file the daemon loads
       writeFileSync(
         path,
         `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\ncamera: { kind: replay, source: ${join(pairs, 'images', 'Nobody_Here')}, framerate: 10 }\nlock: { driver: sim, simFile: ${join(dir, 'lock.jsonl')} }\ndecision: { calibrationFile: ${file} }\n`,
+        { mode: 0o600 },
       );
       return path;
     };

@@ -65,7 +65,10 @@ export class DoorFixture {
     const file = join(this.dir, `${name}.yaml`);
     // no status server unless the test asks for one: daemons of several tests must not compete for its port
     const status = extra.includes('status:') ? '' : 'status: { port: 0 }\n';
-    writeFileSync(file, `stateDir: ${join(this.dir, 'state')}\nkeyFile: ${join(this.dir, 'key')}\n${lock}\n${status}${extra}`);
+    // readable by the owner only: the daemon refuses a config others can read or change
+    writeFileSync(file, `stateDir: ${join(this.dir, 'state')}\nkeyFile: ${join(this.dir, 'key')}\n${lock}\n${status}${extra}`, {
+      mode: 0o600,
+    });
     return file;
   }
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../../common/errors.js';
@@ -25,7 +26,11 @@ export function loadConfigFile(file: string, { required }: { required: boolean }
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !required) return parseConfig({}, 'the defaults');
-    throw new ConfigError(`config file ${file} cannot be read: ${(err as Error).message}`, { cause: err });
+    const denied = (err as NodeJS.ErrnoException).code === 'EACCES';
+    const fix = denied
+      ? `: this user (uid ${process.getuid?.() ?? '?'}) may not read it; the service runs as user facelock: sudo chown root:facelock ${file} && sudo chmod 0640 ${file} (and the folder: sudo chown root:facelock ${dirname(file)} && sudo chmod 0750 ${dirname(file)})`
+      : '';
+    throw new ConfigError(`config file ${file} cannot be read: ${(err as Error).message}${fix}`, { cause: err });
   }
   let raw: unknown;
   try {

@@ -45,7 +45,7 @@ const waitFor = async (pred: (m: Message) => boolean, ms = 10_000) => {
 describe.runIf(ready)('facelock run: the local status interface and Home Assistant over a real mosquitto broker', () => {
   it('serves /healthz, /status and /metrics, announces the lock to Home Assistant, and takes remote commands only with the code', async () => {
     const port = await freePort();
-    writeFileSync(join(f.dir, 'code'), 'open-sesame-42\n');
+    writeFileSync(join(f.dir, 'code'), 'open-sesame-42\n', { mode: 0o600 });
     const file = f.config(
       'status',
       `camera: { kind: replay, source: ${join(f.dir, 'laura-door')}, framerate: 5, loop: true }\nstatus: { port: ${port} }\nmqtt: { url: '${broker.url}', deviceId: frontdoor, remoteCommands: true, commandSecretFile: ${join(f.dir, 'code')} }\n`,

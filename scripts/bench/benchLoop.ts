@@ -88,6 +88,7 @@ export async function idleCpu(
     writeFileSync(
       config,
       `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\ncamera: { kind: replay, source: ${frameDir}, framerate: 15, loop: true }\nlogLevel: warn\nstatus: { port: 0 }\nmotion: { idleEvery: ${idleEvery} }\nengine: { detector: ${engine.detector}, embedder: ${engine.embedder}, runtime: ${engine.runtime} }\n`,
+      { mode: 0o600 },
     );
     const child = spawn(process.execPath, [cli, 'run', '--config', config], { stdio: 'ignore' });
     const tick = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;

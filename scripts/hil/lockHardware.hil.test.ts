@@ -90,6 +90,7 @@ describe.skipIf(skip !== undefined)('hardware in the loop: inputs and camera on 
     writeFileSync(
       config,
       `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\ncamera: { kind: rpicam, framerate: 5 }\nlock: { driver: gpiod, line: ${lines.relay}, unlockMs: 20000, maxUnlockMs: 30000 }\ninputs: { driver: gpiod, exitButton: ${lines.exit}, doorContact: ${lines.contact}, activeLow: false, debounceMs: 20 }\n`,
+      { mode: 0o600 },
     );
     await new Promise<void>((resolve) =>
       spawn(process.execPath, [CLI, '--key-file', join(dir, 'key'), 'key', 'init'], { stdio: 'ignore' }).on('close', () => resolve()),
