@@ -54,7 +54,8 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
       if (!opts.pairs && !opts.attacks) throw new UsageError('give --pairs DIR (verification) and/or --attacks DIR (liveness)');
       const configFile = opts.config ?? DEFAULT_CONFIG_FILE;
       const config = loadConfigFile(configFile, { required: opts.config !== undefined });
-      const embedder = opts.embedder ?? config.engine.embedder;
+      // --embedder is also a global option, and commander gives it to the program wherever it stands
+      const embedder = opts.embedder ?? (ctx.options.embedderGiven ? ctx.options.embedder : config.engine.embedder);
       const detector = opts.detector ?? config.engine.detector;
       const paths = ctx.options.paths;
       const cache = opts.cache ? openFeatureCache(ctx) : undefined;

@@ -9,6 +9,8 @@ import { DEFAULT_ENGINE_CONFIG, type EmbedderName, type LoadedEngine, loadFaceEn
 export interface GlobalOptions {
   readonly backend: BackendChoice;
   readonly embedder: EmbedderName;
+  /** Whether --embedder (or FACELOCK_EMBEDDER) was given, rather than left at its default. */
+  readonly embedderGiven?: boolean;
   readonly logLevel: LogLevel;
   readonly json: boolean;
   readonly paths: StorePaths;

@@ -57,6 +57,7 @@ const context = (): CliContext => {
   return createCliContext({
     backend: o.backend,
     embedder: o.embedder,
+    embedderGiven: program.getOptionValueSource('embedder') !== 'default',
     logLevel: o.logLevel,
     json: o.json,
     paths: { stateDir: o.stateDir, keyFile: o.keyFile },
