@@ -138,6 +138,35 @@ describe.runIf(ready)('facelock calibrate: the calibration file the daemon loads
     const refused = await runCli(['run', '--config', config(join(dir, 'foreign.json'))]);
     expect(refused.code).toBe(3);
     expect(refused.stdout + refused.stderr).toMatch(/made for other model files .*run facelock calibrate again/);
+    // a threshold or a target FAR no door should run at: refused, whatever the hashes say
+    for (const [field, value, message] of [
+      ['threshold', -0.5, /threshold -0\.5 is outside \[0\.2527, 1\) for faceplugin/],
+      ['threshold', 0.2, /threshold 0\.2 is outside \[0\.2527, 1\)/],
+      ['threshold', 1, /threshold 1 is outside/],
+      ['targetFar', 0.5, /target FAR 0\.5 is outside \(0, 0\.01\]/],
+    ] as const) {
+      const out = JSON.parse(readFileSync(cal, 'utf8'));
+      out[field] = value;
+      writeFileSync(join(dir, 'bounds.json'), JSON.stringify(out));
+      const r = await runCli(['run', '--config', config(join(dir, 'bounds.json'))]);
+      expect(r.code).toBe(3);
+      expect(r.stdout + r.stderr).toMatch(message);
+    }
+  });
+});
+
+describe.runIf(ready)('facelock calibrate: bounds of a door operating point, the embedder asked for, bad data', () => {
+  it('writes no calibration file for a target FAR above 1e-2 (exit 4, the report still written), and calibrates the embedder asked for', async () => {
+    const loose = await calibrate('loose', '--target-far', '0.05');
+    expect(loose.code).toBe(4);
+    expect(loose.stderr).toMatch(/no calibration file written: target FAR 0\.05 is outside \(0, 0\.01\]/);
+    expect((JSON.parse(loose.stdout) as Summary).calibrationFile).toBeNull();
+    expect(existsSync(join(dir, 'loose', 'report.html'))).toBe(true);
+    expect(existsSync(join(dir, 'loose', 'calibration.json'))).toBe(false);
+    // --embedder is a global option too: wherever it stands, the calibration is of that network
+    const dlib = await calibrate('dlib', '--embedder', 'dlibResnet');
+    expect(dlib.code, dlib.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'dlib', 'calibration.json'), 'utf8'))).toMatchObject({ embedder: 'dlibResnet' });
   });
 
   it('answers bad data with the line or file at fault and exit 4; no data at all is a usage error', async () => {

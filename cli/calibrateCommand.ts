@@ -13,6 +13,7 @@ import type { FacelockConfig } from '../device/config/configSchema.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
 import { CALIBRATION_FORMAT, type CalibratedLiveness, type CalibrationFile } from '../device/door/calibrationFile.js';
 import { keySource, readKeyFile } from '../device/store/keyFile.js';
+import { calibrationBoundsProblem } from '../model/defaultThresholds.js';
 import { passiveModelMeta } from '../model/liveness/passive/passiveModelFile.js';
 import { textureModelMeta } from '../model/liveness/texture/textureModelFile.js';
 import { DETECTORS, type DetectorName, EMBEDDERS, type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
@@ -83,11 +84,18 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
       const out = resolve(opts.out);
       mkdirSync(out, { recursive: true });
       let calibrationFile: string | null = null;
+      let refused: string | undefined;
       const v = report.verification;
       if (v && opts.model === 'facelock') {
-        calibrationFile = resolve(opts.write ?? join(out, 'calibration.json'));
         const file = calibrationFileOf(report, v, embedder, detector, config.liveness.model);
-        writeFileSync(calibrationFile, `${JSON.stringify(file, null, 2)}\n`);
+        const problem = calibrationBoundsProblem(embedder, file.threshold, file.targetFar);
+        if (problem === undefined) {
+          calibrationFile = resolve(opts.write ?? join(out, 'calibration.json'));
+          writeFileSync(calibrationFile, `${JSON.stringify(file, null, 2)}\n`);
+        } else {
+          refused = `no calibration file written: ${problem}. The report says what this data measured; for a door, calibrate for a FAR of 1e-2 or less on more people`;
+          ctx.log.error(refused);
+        }
       }
       const final = { ...report, calibrationFile };
       writeFileSync(join(out, 'report.json'), `${JSON.stringify(final, null, 1)}\n`);
@@ -99,7 +107,7 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
         join(out, 'report.html'),
       );
       printSummary(ctx, final, experiment.id, calibrationFile, join(out, 'report.html'));
-      return ExitCode.ok;
+      return refused === undefined ? ExitCode.ok : ExitCode.input;
     });
   });
 }

@@ -18,3 +18,29 @@ export function defaultThreshold(embedder: string): number {
   if (t === undefined) throw new Error(`no default threshold for embedder ${embedder}`);
   return t;
 }
+
+/**
+ * The lowest threshold a calibration file may set: the operating point at FAR 1e-2 per frame over lfw-dev's
+ * cross-identity pairs (`facelock calibrate --pairs ../shared/datasets/lfw-dev --target-far 0.01 --embedder E`:
+ * faceplugin 0.2527 over all 5 folds, 2,875,806 impostor pairs; dlibResnet 0.9076 and faceres 0.5903 on fold
+ * 1, 689,383 pairs). Below it more than 1 stranger's frame in 100 would match on that data: no door operating point.
+ */
+export const THRESHOLD_FLOORS: Readonly<Record<EmbedderName, number>> = {
+  faceplugin: 0.2527,
+  dlibResnet: 0.9076,
+  faceres: 0.5903,
+};
+
+/** The highest per-frame false accept rate a calibration file may be made for. */
+export const MAX_CALIBRATION_FAR = 1e-2;
+
+/** What is wrong with a calibrated operating point for a door, or undefined when it is within bounds. */
+export function calibrationBoundsProblem(embedder: string, threshold: unknown, targetFar: unknown): string | undefined {
+  const floor = THRESHOLD_FLOORS[embedder as EmbedderName];
+  if (floor === undefined) return `embedder ${embedder} is not one facelock knows`;
+  if (typeof targetFar !== 'number' || !(targetFar > 0 && targetFar <= MAX_CALIBRATION_FAR))
+    return `target FAR ${targetFar} is outside (0, ${MAX_CALIBRATION_FAR}]: no door should accept more than 1 stranger's frame in 100`;
+  if (typeof threshold !== 'number' || !(threshold >= floor && threshold < 1))
+    return `threshold ${threshold} is outside [${floor}, 1) for ${embedder}: below ${floor} more than 1 in 100 strangers' frames match on lfw-dev`;
+  return undefined;
+}

@@ -72,6 +72,15 @@ export class DoorFixture {
     return file;
   }
 
+  /**
+   * Ends any lockout earlier tests of this door left in its database (the lockout holds across daemon runs, as it
+   * must): `facelock lockout clear`, as the owner would run it.
+   */
+  async clearLockout(): Promise<void> {
+    const r = await runCli([...this.base, 'lockout', 'clear']);
+    expect(r.code, r.stderr).toBe(0);
+  }
+
   attempts(): AttemptRow[] {
     const db = new Database(join(this.dir, 'state', 'facelock.db'), { readonly: true });
     const rows = db.prepare('SELECT outcome, reason, user_id, score, timings FROM attempts ORDER BY id').all() as AttemptRow[];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { ProbabilityModel } from '../../common/scoreCalibration.js';
-import { defaultThreshold } from '../../model/defaultThresholds.js';
+import { calibrationBoundsProblem, defaultThreshold } from '../../model/defaultThresholds.js';
 
 export const CALIBRATION_FORMAT = 'facelock-calibration/1';
 
@@ -74,11 +74,12 @@ export function loadOperatingCalibration(
   } catch (err) {
     throw new ConfigError(`calibration file ${file} cannot be read as JSON: ${(err as Error).message}`, { cause: err });
   }
-  if (cal.embedder !== embedder || typeof cal.threshold !== 'number' || !(cal.threshold > -1 && cal.threshold < 1)) {
-    throw new ConfigError(
-      `calibration file ${file} is for embedder ${cal.embedder} with threshold ${cal.threshold}; this engine uses ${embedder}: recalibrate`,
-    );
+  if (cal.embedder !== embedder) {
+    throw new ConfigError(`calibration file ${file} is for embedder ${cal.embedder}; this engine uses ${embedder}: recalibrate`);
   }
+  const problem = calibrationBoundsProblem(embedder, cal.threshold, cal.targetFar);
+  if (problem !== undefined || typeof cal.threshold !== 'number')
+    throw new ConfigError(`calibration file ${file}: ${problem}; the file was edited or damaged: run facelock calibrate again`);
   const differing = Object.keys(modelHashes).filter((k) => cal.modelHashes?.[k] !== modelHashes[k]);
   if (differing.length > 0) {
     throw new ConfigError(

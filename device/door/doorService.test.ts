@@ -22,6 +22,7 @@ function door(
     frameMs?: number;
     unlockMs?: number;
     sliceMs?: number;
+    allowed?: boolean;
     stillEnrolled?: (userId: number) => boolean;
     audit?: (a: AttemptRecord) => void;
   } = {},
@@ -95,7 +96,7 @@ function door(
     approachGapMs: 1000,
     attemptSliceMs: opts.sliceMs ?? 60_000,
     liveness: { minLiveness: 0.5, active: 'optional' },
-    allowed: () => true,
+    allowed: () => opts.allowed ?? true,
     stillEnrolled: opts.stillEnrolled ?? (() => true),
   });
   return { service, states, audit, lockout };
@@ -171,6 +172,8 @@ describe('DoorService', () => {
     await full.service.run(new AbortController().signal);
     expect(full.states).toEqual([]);
     expect(full.service.counters).toMatchObject({ unlocks: 0, rejects: 2 });
+    // the unlock the audit log could not record was the door's fault, not a failed guess; the stranger after it was
+    expect(full.lockout.consecutiveFailures).toBe(1);
   });
 });
 
@@ -186,6 +189,14 @@ describe('DoorService: attempts in slices of an approach', () => {
     const once = door(Array(40).fill({ reason: 'no_match' }));
     await once.service.run(new AbortController().signal);
     expect(once.audit).toHaveLength(1);
+  });
+
+  it('does not count an enrolled user outside their schedule as a failed guess', async () => {
+    const gap: Script = Array(11).fill({ reason: 'no_face' });
+    const d = door([{ user: 1 }, { user: 1 }, { user: 1 }, ...gap, { user: 1 }, { user: 1 }, { user: 1 }], { allowed: false });
+    await d.service.run(new AbortController().signal);
+    expect(d.audit.map((a) => a.reason)).toEqual(['outside_schedule', 'outside_schedule']);
+    expect(d.lockout.consecutiveFailures).toBe(0);
   });
 
   it('still opens for an enrolled face in the middle of a slice', async () => {

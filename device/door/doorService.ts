@@ -161,9 +161,7 @@ export class DoorService {
       this.learnEyes(a);
       this.counters.unlocks++;
     } else {
-      // an approach cut short while its frames matched is not a failed guess, and nothing was evaluated while locked
-      // out: neither counts towards a lockout
-      if (record.reason !== 'too_few_frames' && record.reason !== 'locked_out') this.d.lockout.recordFailure(now);
+      if (countsAsFailure(record.reason)) this.d.lockout.recordFailure(now);
       this.counters.rejects++;
     }
     this.report(a, record, now);
@@ -205,5 +203,13 @@ export class DoorService {
     this.d.status?.decision({ at: r.at, outcome: r.outcome, reason: r.reason, user, frames: a.frames });
   }
 }
+
+/**
+ * Whether a rejected attempt was a failed guess. Not: an approach cut short while its frames matched, one seen while
+ * locked out (nothing was evaluated), an enrolled user outside their schedule (the face was right), and an unlock the
+ * audit log could not record (a fault of the door, not of the face).
+ */
+const NOT_A_GUESS: ReadonlySet<string> = new Set(['too_few_frames', 'locked_out', 'outside_schedule', 'audit_failed']);
+const countsAsFailure = (reason: string | null) => reason === null || !NOT_A_GUESS.has(reason);
 
 const round4 = (v: number) => Math.round(v * 10000) / 10000;
