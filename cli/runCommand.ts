@@ -15,7 +15,7 @@ export function registerRun(program: Command, context: () => CliContext): void {
     .option('--config <file>', `config file (YAML); default ${DEFAULT_CONFIG_FILE}, all defaults when absent`)
     .addHelpText(
       'after',
-      '\nLogs go to stdout (journald). Exit status: 0 stopped, 3 bad config, 5 model fault, 6 camera fault, 8 store or key fault.',
+      '\nLogs go to stdout (journald). Exit status: 0 stopped, 3 bad config, 5 model fault, 6 camera fault, 8 store or key fault at start (a disk that fills while running is logged, and the door refuses unlocks it cannot record).',
     )
     .action(async (opts: { config?: string }) => {
       const ctx = context();

@@ -78,4 +78,28 @@ describe('door inputs', () => {
     expect(lock.isUnlocked).toBe(false);
     expect(lines.some((l) => l.includes('door inputs failed: the door stays locked'))).toBe(true);
   });
+
+  it('still lets people out with the exit button when the audit log cannot be written (a full disk)', async () => {
+    const sim = new SimLock(silentLogger);
+    const lock = new LockController(sim, { unlockMs: 30, maxUnlockMs: 5000 }, silentLogger);
+    const lines: string[] = [];
+    await handleInputs(
+      scripted([
+        [10, 'exit_button'],
+        [100, 'exit_button'],
+        [100, 'door_opened'],
+      ]),
+      lock,
+      () => {
+        throw new Error('database /var/lib/facelock/facelock.db: database or disk is full: the disk is full; free space and retry');
+      },
+      createLogger({ level: 'info', write: (l) => lines.push(l) }),
+      new AbortController().signal,
+    );
+    // both presses opened the door; the inputs were watched to the end
+    expect(sim.transitions.filter((t) => t.state === 'unlocked')).toHaveLength(2);
+    expect(lines.filter((l) => l.includes('cannot write a door event to the audit log; the inputs are still watched'))).toHaveLength(2);
+    expect(lines.some((l) => l.includes('door inputs failed'))).toBe(false);
+    expect(lines.some((l) => l.includes('door opened'))).toBe(true);
+  });
 });

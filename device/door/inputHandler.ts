@@ -1,3 +1,4 @@
+import { describeError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { LockController } from '../lock/lockController.js';
 import type { Inputs } from '../ports.js';
@@ -15,7 +16,15 @@ export async function handleInputs(
   log: Logger,
   signal: AbortSignal,
 ): Promise<void> {
-  const record = (outcome: 'unlock' | 'reject', reason: string) =>
+  // the audit row comes after the action: the exit button is the way out, and a full disk must not keep anyone in
+  const record = (outcome: 'unlock' | 'reject', reason: string) => {
+    try {
+      write(outcome, reason);
+    } catch (err) {
+      log.error('cannot write a door event to the audit log; the inputs are still watched', { reason, error: describeError(err) });
+    }
+  };
+  const write = (outcome: 'unlock' | 'reject', reason: string) =>
     audit({
       at: new Date().toISOString(),
       outcome,

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { unavailable } from './database.js';
 import type { SealedTemplate } from './templateCipher.js';
 
 /** One approach's decision, as the audit log keeps it: no image, no embedding. */
@@ -114,11 +115,20 @@ export class AuditLog {
           .run(id, a.at, s.keyId, s.iv, s.ciphertext, s.tag);
       }
     };
-    this.db.transaction(write)();
+    try {
+      this.db.transaction(write)();
+    } catch (err) {
+      throw unavailable(this.db.name, err);
+    }
   }
 
+  /** A fault or door event; a store fault (a full disk) is thrown as a StoreError that says what to do. */
   event(e: EventRecord): void {
-    this.insertEvent.run(e);
+    try {
+      this.insertEvent.run(e);
+    } catch (err) {
+      throw unavailable(this.db.name, err);
+    }
   }
 
   /** Attempts since a time (ISO), oldest first, with the user's name: what coverage and drift read. */
