@@ -15,6 +15,13 @@ const positive = (v: string) => {
   return n;
 };
 
+const isoTime = (v: string) => {
+  const t = Date.parse(v);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(t))
+    throw new InvalidArgumentError(`an ISO 8601 time is needed (2026-12-02T16:00:00Z), got '${v}'`);
+  return t;
+};
+
 /** `facelock coverage`, `facelock attempts list|label|purge` and `facelock export-training`. */
 export function registerCoverage(program: Command, context: () => CliContext): void {
   registerCoveragePage(program, context);
@@ -29,17 +36,19 @@ function registerCoveragePage(program: Command, context: () => CliContext): void
     .option('--days <n>', 'the window to show', positive, 30)
     .option('--html <file>', 'also write the coverage page (heatmaps, FRR per bin) to this file')
     .option('--config <file>', `config for the drift thresholds; default ${DEFAULT_CONFIG_FILE}`)
-    .action(async (opts: { days: number; html?: string; config?: string }) => {
+    .option('--at <time>', 'as of this time (ISO 8601): the windows end there and later attempts are left out (default: now)', isoTime)
+    .action(async (opts: { days: number; html?: string; config?: string; at?: number }) => {
       const ctx = context();
       await runCommand(ctx, async () => {
         const config = loadConfigFile(opts.config ?? DEFAULT_CONFIG_FILE, { required: opts.config !== undefined });
         return withStore(ctx, async (store) => {
-          const now = Date.now();
+          const now = opts.at ?? Date.now();
+          const until = new Date(now).toISOString();
           const audit = store.auditLog();
           // one read covers both windows: the page's days and drift's reference + recent weeks
           const coverageFrom = new Date(now - opts.days * DAY).toISOString();
           const driftFrom = new Date(now - (config.drift.recentDays + config.drift.referenceDays) * DAY).toISOString();
-          const rows = audit.attemptsSince([coverageFrom, driftFrom].sort()[0] as string);
+          const rows = audit.attemptsSince([coverageFrom, driftFrom].sort()[0] as string).filter((r) => r.at <= until);
           const report = buildCoverage(
             rows.filter((r) => r.at >= coverageFrom),
             store.listUsers(),
