@@ -214,21 +214,13 @@ function registerBackup(enroll: Command, withStoreAction: StoreAction): void {
 
   enroll
     .command('import')
-    .description('restore users from an encrypted backup; users whose name exists are left alone')
+    .description('restore users from an encrypted backup; in one transaction; users whose name exists are left alone')
     .argument('<file>')
     .option('--passphrase-file <file>', 'file holding the passphrase (else $FACELOCK_BACKUP_PASSPHRASE)')
     .action(
       withStoreAction((ctx, store, file: string, opts: { passphraseFile?: string }) => {
         const users = openBackup(readFileSync(file, 'utf8'), readPassphrase(opts.passphraseFile), file);
-        const imported: string[] = [];
-        const skipped: string[] = [];
-        for (const u of users) {
-          if (store.findUser(u.name)) skipped.push(u.name);
-          else {
-            store.addUser(u.name, u.templates);
-            imported.push(u.name);
-          }
-        }
+        const { imported, skipped } = store.importUsers(users);
         ctx.print(
           ctx.options.json
             ? JSON.stringify({ imported, skipped })

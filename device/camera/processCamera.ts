@@ -13,8 +13,10 @@ export interface ProcessCameraOptions {
   readonly args: readonly string[];
   /** What to do when the command is not installed. */
   readonly installHint: string;
-  /** No frame for this long: the process is killed and restarted. */
+  /** No frame for this long once frames flowed: the process is killed and restarted. */
   readonly stallMs: number;
+  /** No first frame for this long after a start (a camera stack takes a while to start); default `stallMs`. */
+  readonly startMs?: number;
   /** Delays before successive restarts; the last repeats. Reset once frames flow again. */
   readonly backoffMs: readonly number[];
   readonly maxFrameBytes: number;
@@ -112,12 +114,12 @@ export class ProcessCamera implements Camera {
         return;
       }
       let stall: NodeJS.Timeout | undefined;
-      const armStall = () => {
+      const armStall = (ms: number) => {
         clearTimeout(stall);
         stall = setTimeout(() => {
-          reason = `stalled: no frame for ${this.options.stallMs} ms`;
+          reason = frames === 0 ? `no first frame within ${ms} ms of the start` : `stalled: no frame for ${ms} ms`;
           child.kill('SIGKILL');
-        }, this.options.stallMs);
+        }, ms);
       };
       const onAbort = () => {
         reason = 'stopped';
@@ -125,11 +127,11 @@ export class ProcessCamera implements Camera {
         setTimeout(() => child.kill('SIGKILL'), 1000).unref();
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      armStall();
+      armStall(this.options.startMs ?? this.options.stallMs);
       child.stdout?.on('data', (chunk: Buffer) => {
         for (const data of splitter.push(chunk)) {
           frames++;
-          armStall();
+          armStall(this.options.stallMs);
           slot.put({ data, timestamp: Date.now(), seq: this.seq++ });
         }
       });

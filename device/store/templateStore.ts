@@ -114,6 +114,25 @@ export class TemplateStore {
     });
   }
 
+  /**
+   * Adds the users whose name is not taken, all in one transaction (a backup restored whole or not at all); returns
+   * who was added and who was left alone.
+   */
+  importUsers(users: readonly { name: string; templates: readonly NewTemplate[] }[]): { imported: string[]; skipped: string[] } {
+    return this.write(() => {
+      const imported: string[] = [];
+      const skipped: string[] = [];
+      for (const u of users) {
+        if (this.findUser(u.name)) skipped.push(u.name);
+        else {
+          this.addUser(u.name, u.templates);
+          imported.push(u.name);
+        }
+      }
+      return { imported, skipped };
+    });
+  }
+
   /** Replaces all templates of an existing user in one transaction (re-enrollment). */
   replaceTemplates(name: string, templates: readonly NewTemplate[]): UserSummary {
     return this.write(() => {
