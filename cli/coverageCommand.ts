@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { EnrollError, ExitCode, UsageError } from '../common/errors.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
 import { renderCoverageHtml } from '../device/coverage/coverageHtml.js';
-import { buildCoverage } from '../device/coverage/coverageReport.js';
+import { buildCoverage, isFaceAttempt } from '../device/coverage/coverageReport.js';
 import { findDrift } from '../device/coverage/drift.js';
 import { writeTrainingExport } from '../device/coverage/trainingExport.js';
 import { type CliContext, runCommand, withStore } from './cliContext.js';
@@ -48,7 +48,7 @@ function registerCoveragePage(program: Command, context: () => CliContext): void
           // one read covers both windows: the page's days and drift's reference + recent weeks
           const coverageFrom = new Date(now - opts.days * DAY).toISOString();
           const driftFrom = new Date(now - (config.drift.recentDays + config.drift.referenceDays) * DAY).toISOString();
-          const rows = audit.attemptsSince([coverageFrom, driftFrom].sort()[0] as string).filter((r) => r.at <= until);
+          const rows = audit.attemptsSince([coverageFrom, driftFrom].sort()[0] as string).filter((r) => r.at <= until && isFaceAttempt(r));
           const report = buildCoverage(
             rows.filter((r) => r.at >= coverageFrom),
             store.listUsers(),
@@ -59,8 +59,9 @@ function registerCoveragePage(program: Command, context: () => CliContext): void
             now,
             config.drift,
           );
-          if (opts.html) writeFileSync(opts.html, renderCoverageHtml(report, drift, new Date(now).toISOString()));
-          if (ctx.options.json) ctx.print(JSON.stringify({ ...report, drift }));
+          const alarms = audit.alarmsSince(coverageFrom).filter((a) => a.at <= until);
+          if (opts.html) writeFileSync(opts.html, renderCoverageHtml(report, drift, new Date(now).toISOString(), alarms));
+          if (ctx.options.json) ctx.print(JSON.stringify({ ...report, drift, alarms }));
           else printCoverage(ctx, report, drift, opts.html);
           return ExitCode.ok;
         });
@@ -96,19 +97,29 @@ function registerAttempts(program: Command, context: () => CliContext): void {
   const attempts = program.command('attempts').description('the audit log of approaches');
   attempts
     .command('list')
-    .description('the latest approaches: time, outcome, reason, user, score, conditions (never an image or an embedding)')
+    .description(
+      'the latest approaches and door events (time, outcome, reason, user, score, conditions; never an image or an embedding) and the alarms raised and cleared',
+    )
     .option('--limit <n>', 'how many', positive, 20)
-    .action(async (opts: { limit: number }) => {
+    .option('--no-alarms', 'attempts only')
+    .action(async (opts: { limit: number; alarms: boolean }) => {
       const ctx = context();
       await runCommand(ctx, async () => {
         return withStore(ctx, async (store) => {
-          const rows = store.auditLog().attemptsSince('').slice(-opts.limit);
-          for (const r of rows)
-            ctx.print(
-              ctx.options.json
-                ? JSON.stringify(r)
-                : `${r.id}\t${r.at}\t${r.outcome}\t${r.reason ?? ''}\t${r.userName ?? ''}\t${r.score?.toFixed(4) ?? ''}\t${r.poseBin ?? ''}\t${r.luminance?.toFixed(0) ?? ''}\t${r.label ?? ''}`,
-            );
+          const audit = store.auditLog();
+          const lines = [
+            ...audit.attemptsSince('').map((r) => ({
+              at: r.at,
+              json: { kind: 'attempt', ...r },
+              text: `${r.id}\t${r.at}\t${r.outcome}\t${r.reason ?? ''}\t${r.userName ?? ''}\t${r.score?.toFixed(4) ?? ''}\t${r.poseBin ?? ''}\t${r.luminance?.toFixed(0) ?? ''}\t${r.label ?? ''}\t${r.method ?? ''}\t${r.alarms ? `alarms: ${r.alarms}` : ''}`,
+            })),
+            ...(opts.alarms ? audit.alarmsSince('') : []).map((a) => ({
+              at: a.at,
+              json: { kind: 'alarm', ...a },
+              text: `-\t${a.at}\talarm\t${a.detail}`,
+            })),
+          ].sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+          for (const l of lines.slice(-opts.limit)) ctx.print(ctx.options.json ? JSON.stringify(l.json) : l.text);
           return ExitCode.ok;
         });
       });

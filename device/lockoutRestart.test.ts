@@ -21,6 +21,7 @@ describe.runIf(lfw)('facelock run: a lockout that holds across a restart (real p
     const attack = await runCli(['run', '--config', door('attack', 'impostor-door')]);
     expect(attack.code, attack.stdout + attack.stderr).toBe(0);
     expect(attack.stdout).toMatch(/decision outcome=reject .*reason=no_match .*lockout=1/);
+    expect(attack.stdout).toMatch(/locked out after failed attempts: no face is evaluated until it ends failures=1 seconds=30/);
     const shown = await runCli([...f.base, 'lockout', 'show', '--json']);
     const [face] = JSON.parse(shown.stdout) as { name: string; failures: number; remainingSeconds: number }[];
     expect(face).toMatchObject({ name: 'face', failures: 1 });

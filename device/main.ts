@@ -6,6 +6,7 @@ import { loadFaceEngine } from '../model/loadFaceEngine.js';
 import { MODELS } from '../model/manifest.js';
 import { createCamera } from './camera/createCamera.js';
 import type { FacelockConfig } from './config/configSchema.js';
+import { startDoorWatch } from './daemon/doorWatch.js';
 import { startInputs } from './daemon/inputs.js';
 import { startHealthReports, startUpkeep } from './daemon/upkeep.js';
 import { loadOperatingCalibration } from './door/calibrationFile.js';
@@ -19,9 +20,10 @@ import { CodeAttempts, DEFAULT_CODE_ATTEMPTS } from './mqtt/codeAttempts.js';
 import type { MqttBridge } from './mqtt/mqttBridge.js';
 import { startMqtt } from './mqtt/startMqtt.js';
 import { buildDoorPipeline, minLiveness } from './pipeline/buildDoorPipeline.js';
-import type { Lock } from './ports.js';
+import type { Camera, Lock } from './ports.js';
 import { DoorStatus } from './status/doorStatus.js';
 import { startStatusServer } from './status/statusServer.js';
+import type { AttemptRecord } from './store/auditLog.js';
 import { EnrolledTemplates } from './store/enrolledTemplates.js';
 import { FaultSink } from './store/faultSink.js';
 import { openTemplateStore } from './store/openStore.js';
@@ -132,39 +134,40 @@ async function watchDoor(d: Daemon): Promise<number> {
   );
   const camera = createCamera(config.camera, log);
   const { lockout, codes } = restoreThrottles(store, config, log);
+  const doorId = config.door.id ?? config.mqtt?.deviceId ?? 'door';
   const status = new DoorStatus(
     () => camera.stats.restarts,
     () => lockout.remainingMs(monotonicMs()),
+    doorId,
   );
+  const door = startDoorWatch(config, status, d.lock, audit, log.child('door'));
+  opened.stopTimers.push(door.stop);
+  // every audit row says which door, and which alarms were active
+  const record = (a: AttemptRecord) => audit.record({ door: doorId, alarms: status.events.alarms.join(','), ...a });
   d.lock.observe((unlocked) => status.lockState(unlocked));
   opened.statusServer = await startStatusServer(status, { ...config.status, staleSeconds: 10 }, log.child('status'));
   if (config.mqtt)
-    opened.mqtt = await startMqtt(
-      config.mqtt,
+    opened.mqtt = await startMqtt(config.mqtt, {
       status,
-      d.lock,
+      lock: d.lock,
       audit,
-      log.child('mqtt'),
-      () => lockout.lockedOutUntil(monotonicMs()) !== undefined,
+      record,
+      log: log.child('mqtt'),
+      lockedOut: () => lockout.lockedOutUntil(monotonicMs()) !== undefined,
       codes,
-    );
-  const service = new DoorService({
+      watch: door.watch,
+      ...wiredInputs(config),
+    });
+  const service = doorService(d, {
     camera,
     status,
-    pipeline: buildDoorPipeline(engine, config, () => enrolled.current, calibration.threshold),
-    fusion: new FrameFusion(config.decision),
-    lockout,
-    lock: d.lock,
-    audit: (a) => audit.record(a),
-    log: log.child('door'),
-    now: monotonicMs,
-    approachGapMs: config.decision.windowMs,
-    attemptSliceMs: config.lock.attemptSliceMs,
+    engine,
+    calibration,
     liveness,
-    ...(calibration.probability ? { probability: calibration.probability } : {}),
-    allowed: (userId, now) =>
-      withinSchedule(config.schedules[enrolled.current.find((t) => t.userId === userId)?.userName ?? ''], new Date(now)),
-    stillEnrolled: (userId) => enrolled.confirm(userId),
+    enrolled,
+    lockout,
+    record,
+    onGrant: (now) => door.watch.monitor.granted(now),
   });
   opened.stopTimers.push(startUpkeep(config, audit, status, log));
   d.notify.ready(`watching the door: ${users} user(s) enrolled`);
@@ -180,12 +183,56 @@ async function watchDoor(d: Daemon): Promise<number> {
     k: config.decision.k,
     n: config.decision.n,
   });
-  const inputsRun = startInputs(config.inputs, d.lock, (a) => audit.record(a), log.child('inputs'), d.stop.signal);
+  const inputsRun = startInputs(config.inputs, d.lock, record, log.child('inputs'), d.stop.signal, door.watch);
   await service.run(d.stop.signal);
   d.stop.abort();
   await inputsRun;
   logStopped(log, service.counters);
   return ExitCode.ok;
+}
+
+/** The door service of the composition root: the pipeline, fusion, lockout and the audit writer, on the monotonic clock. */
+function doorService(
+  d: Daemon,
+  p: {
+    camera: Camera;
+    status: DoorStatus;
+    engine: Awaited<ReturnType<typeof loadDoorModels>>['engine'];
+    calibration: Awaited<ReturnType<typeof loadDoorModels>>['calibration'];
+    liveness: Awaited<ReturnType<typeof loadDoorModels>>['liveness'];
+    enrolled: EnrolledTemplates;
+    lockout: LockoutPolicy;
+    record: (a: AttemptRecord) => void;
+    onGrant: (now: number) => void;
+  },
+): DoorService {
+  const { config, log } = d;
+  const { enrolled, calibration } = p;
+  return new DoorService({
+    camera: p.camera,
+    status: p.status,
+    pipeline: buildDoorPipeline(p.engine, config, () => enrolled.current, calibration.threshold),
+    fusion: new FrameFusion(config.decision),
+    lockout: p.lockout,
+    lock: d.lock,
+    audit: p.record,
+    log: log.child('door'),
+    now: monotonicMs,
+    onGrant: p.onGrant,
+    approachGapMs: config.decision.windowMs,
+    attemptSliceMs: config.lock.attemptSliceMs,
+    liveness: p.liveness,
+    ...(calibration.probability ? { probability: calibration.probability } : {}),
+    allowed: (userId, now) =>
+      withinSchedule(config.schedules[enrolled.current.find((t) => t.userId === userId)?.userName ?? ''], new Date(now)),
+    stillEnrolled: (userId) => enrolled.confirm(userId),
+  });
+}
+
+/** Which of the door's inputs are wired (Home Assistant gets their binary sensors only then). */
+function wiredInputs(config: Readonly<FacelockConfig>): { hasContact: boolean; hasTamper: boolean } {
+  const gpiod = config.inputs.driver === 'gpiod';
+  return { hasContact: gpiod && config.inputs.doorContact !== undefined, hasTamper: gpiod && config.inputs.tamper !== undefined };
 }
 
 function logStopped(log: Logger, c: DoorService['counters']): void {

@@ -40,7 +40,8 @@ export interface Lock {
 
 /** Something that happened at the door's inputs (door contact, exit button, enclosure tamper switch). */
 export interface InputEvent {
-  readonly kind: 'door_closed' | 'door_opened' | 'exit_button' | 'tamper';
+  /** tamper: the enclosure switch opened; tamper_cleared: it closed again. */
+  readonly kind: 'door_closed' | 'door_opened' | 'exit_button' | 'tamper' | 'tamper_cleared';
   readonly at: number;
 }
 

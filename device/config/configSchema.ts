@@ -156,6 +156,22 @@ export const configSchema = z.strictObject({
     })
     .refine((l) => l.unlockMs <= l.maxUnlockMs, { message: 'unlockMs must not exceed maxUnlockMs', path: ['unlockMs'] })
     .prefault({}),
+  /**
+   * The door as an access point: its name in the audit log and in Home Assistant's event stream (default: the MQTT
+   * device id), and the limits of its forced-open and held-open alarms (they need the door contact input).
+   */
+  door: z
+    .strictObject({
+      id: z
+        .string()
+        .regex(/^[a-z0-9_]{1,64}$/, 'lower-case letters, digits and _ (at most 64)')
+        .optional(),
+      /** An opening this soon after a grant is not forced (the contact's own delay; the pulse itself always counts). */
+      forcedOpenGraceMs: int(0, 30_000).default(2000),
+      /** Open longer than this after a grant: held open. */
+      heldOpenMs: int(5000, 3_600_000).default(30_000),
+    })
+    .prefault({}),
   /** The door's inputs: door contact (relocks when it closes), exit button (opens), enclosure tamper switch. */
   inputs: z
     .strictObject({

@@ -29,6 +29,10 @@ const row = (daysAgo: number, o: Partial<AttemptRow> = {}): AttemptRow => ({
   colourMode: 'colour',
   label: null,
   labelledUser: null,
+  door: 'door',
+  method: 'face',
+  eventType: 'granted_face',
+  alarms: '',
   ...o,
 });
 const opts = { recentDays: 7, referenceDays: 28, psiWarn: 0.25, minSamples: 20, rejectRise: 0.15 };

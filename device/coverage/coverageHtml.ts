@@ -3,7 +3,12 @@ import type { CoverageReport } from './coverageReport.js';
 import type { DriftFinding } from './drift.js';
 
 /** The coverage page: heatmaps, FRR per bin, enrollment gaps and drift, one self-contained file without scripts. */
-export function renderCoverageHtml(r: CoverageReport, drift: readonly DriftFinding[], generatedAt: string): string {
+export function renderCoverageHtml(
+  r: CoverageReport,
+  drift: readonly DriftFinding[],
+  generatedAt: string,
+  alarms: readonly { at: string; detail: string }[] = [],
+): string {
   const users = r.users
     .map(
       (u) =>
@@ -18,6 +23,7 @@ export function renderCoverageHtml(r: CoverageReport, drift: readonly DriftFindi
 <style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px}.plots{display:flex;flex-wrap:wrap;gap:16px}</style></head><body>
 <h1>facelock coverage</h1>
 <p>Last ${r.days} days: ${r.approaches} approaches, ${r.unlocks} unlocks. Generated ${esc(generatedAt)}. Cells: approaches / share rejected.</p>
+<h2>Alarms</h2>${alarmSection(alarms)}
 <h2>Drift</h2>${drift.length ? `<ul>${drift.map((d) => `<li class="drift">${esc(d.warning)}</li>`).join('')}</ul>` : '<p>No drift.</p>'}
 <div class="plots">
 ${heatmapSvg('Pose at the door', "yaw (degrees, + = subject's right)", 'pitch (degrees)', r.yawPitch.columns, r.yawPitch.rows, r.yawPitch.counts, r.yawPitch.rejectShare)}
@@ -31,4 +37,21 @@ ${barList(
 <h2>Enrollment</h2><table><thead><tr><th>user</th>${head.map((h) => `<th>${esc(h)}</th>`).join('')}<th></th></tr></thead><tbody>${users}</tbody></table>
 </body></html>
 `;
+}
+
+/** The door's alarms in the window: how often each was raised, and the latest raises and clears. */
+function alarmSection(alarms: readonly { at: string; detail: string }[]): string {
+  if (alarms.length === 0) return '<p>No alarms.</p>';
+  const raised = new Map<string, number>();
+  for (const a of alarms) {
+    const m = /^(\w+) raised/.exec(a.detail);
+    if (m?.[1]) raised.set(m[1], (raised.get(m[1]) ?? 0) + 1);
+  }
+  const counts = [...raised].map(([k, n]) => `${esc(k.replace('_', ' '))}: ${n}`).join(', ');
+  const latest = alarms
+    .slice(-20)
+    .reverse()
+    .map((a) => `<tr class="alarm"><td>${esc(a.at)}</td><td>${esc(a.detail)}</td></tr>`)
+    .join('');
+  return `<p>Raised: ${counts || 'none'}.</p><table><tbody>${latest}</tbody></table>`;
 }

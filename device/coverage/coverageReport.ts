@@ -158,3 +158,7 @@ function binRates(attempts: readonly AttemptRow[]): BinRate[] {
     ),
   ];
 }
+
+/** Whether an audit row is a face attempt (exit-button, remote and tamper rows are door events, not faces). */
+export const isFaceAttempt = (r: AttemptRow): boolean =>
+  (r.method === null || r.method === undefined || r.method === 'face') && r.reason !== 'exit_button' && r.reason !== 'tamper';

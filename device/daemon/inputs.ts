@@ -1,6 +1,6 @@
 import type { Logger } from '../../common/logger.js';
 import type { FacelockConfig } from '../config/configSchema.js';
-import { handleInputs } from '../door/inputHandler.js';
+import { type DoorWatch, handleInputs } from '../door/inputHandler.js';
 import { GpiomonInputs } from '../lock/gpiod/gpiomonInputs.js';
 import type { LockController } from '../lock/lockController.js';
 import type { AttemptRecord } from '../store/auditLog.js';
@@ -12,6 +12,7 @@ export function startInputs(
   audit: (a: AttemptRecord) => void,
   log: Logger,
   signal: AbortSignal,
+  door?: DoorWatch,
 ): Promise<void> {
   if (config.driver !== 'gpiod') return Promise.resolve();
   const inputs = new GpiomonInputs({
@@ -21,5 +22,5 @@ export function startInputs(
     ...(config.exitButton ? { exitButton: config.exitButton } : {}),
     ...(config.tamper ? { tamper: config.tamper } : {}),
   });
-  return handleInputs(inputs, lock, audit, log, signal);
+  return handleInputs(inputs, lock, audit, log, signal, door);
 }

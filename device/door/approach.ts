@@ -2,6 +2,7 @@ import { ApproachLiveness } from '../../model/liveness/activeLiveness.js';
 import { poseBin } from '../../model/poseBins.js';
 import type { BestMatch, FrameProgress } from '../pipeline/doorStages.js';
 import type { RejectReason } from '../pipeline/rejectReason.js';
+import { decisionEventType } from '../status/doorEvents.js';
 import type { AttemptRecord } from '../store/auditLog.js';
 
 /** One person's approach to the door: the frames with a face, until none is seen for the approach gap. */
@@ -71,8 +72,15 @@ export function attemptRecord(a: Approach, outcome: 'unlock' | 'reject', reason:
     lightSide: quality?.lightSide ?? null,
     colourMode: quality ? (quality.colourfulness < 6 ? 'mono' : 'colour') : null,
     ...(a.bestFrame ? { frame: a.bestFrame } : {}),
+    method: 'face',
+    eventType: decisionEventType(outcome, reason),
+    live: reason === 'spoof' ? false : a.liveness !== undefined ? true : null,
+    matched: outcome === 'unlock' || (reason !== null && AFTER_MATCH.has(reason)) ? true : reason === 'no_match' ? false : null,
   };
 }
+
+/** Rejections of an approach whose face had matched an enrolled user. */
+const AFTER_MATCH: ReadonlySet<string> = new Set(['outside_schedule', 'revoked', 'too_few_frames', 'audit_failed']);
 
 function median(v: readonly number[]): number {
   const s = [...v].sort((x, y) => x - y);

@@ -40,6 +40,8 @@ export interface DoorServiceDeps {
   readonly allowed: (userId: number, now: number) => boolean;
   /** Whether a matched user is still enrolled, looked up just before the door opens (revocation). */
   readonly stillEnrolled: (userId: number) => boolean;
+  /** Told of every face grant, before the relay moves (the door monitor: an opening after it is not forced). */
+  readonly onGrant?: (now: number) => void;
 }
 
 /** Counts for the shutdown summary and the status interface. */
@@ -156,7 +158,9 @@ export class DoorService {
       outcome = 'reject';
       record = { ...record, outcome, reason: wanted === 'unlock' ? 'audit_failed' : record.reason };
     }
+    const wasLockedOut = this.d.lockout.lockedOutUntil(now) !== undefined;
     if (outcome === 'unlock') {
+      this.d.onGrant?.(now);
       this.d.lockout.recordSuccess();
       this.learnEyes(a);
       this.counters.unlocks++;
@@ -164,7 +168,8 @@ export class DoorService {
       if (countsAsFailure(record.reason)) this.d.lockout.recordFailure(now);
       this.counters.rejects++;
     }
-    this.report(a, record, now);
+    const until = this.d.lockout.lockedOutUntil(now);
+    this.report(a, record, now, !wasLockedOut && until !== undefined ? Math.ceil((until - now) / 1000) : undefined);
     return outcome === 'unlock';
   }
 
@@ -178,7 +183,7 @@ export class DoorService {
   }
 
   /** The decision line (journald) and the status interface. */
-  private report(a: Approach, r: AttemptRecord, now: number): void {
+  private report(a: Approach, r: AttemptRecord, now: number, lockoutSeconds: number | undefined): void {
     const e = a.active.evidence();
     const user = r.outcome === 'unlock' ? (a.best?.userName ?? null) : null;
     // who a rejected face most resembled, and how much, says something about a stranger: debug level only
@@ -200,7 +205,19 @@ export class DoorService {
       lockout: this.d.lockout.lockedOutUntil(now) === undefined ? null : this.d.lockout.consecutiveFailures,
       ...Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [`${k}Ms`, v])),
     });
-    this.d.status?.decision({ at: r.at, outcome: r.outcome, reason: r.reason, user, frames: a.frames });
+    this.d.status?.decision({
+      at: r.at,
+      outcome: r.outcome,
+      reason: r.reason,
+      user,
+      frames: a.frames,
+      ...(lockoutSeconds === undefined ? {} : { lockoutSeconds }),
+    });
+    if (lockoutSeconds !== undefined)
+      this.d.log.warn('locked out after failed attempts: no face is evaluated until it ends', {
+        failures: this.d.lockout.consecutiveFailures,
+        seconds: lockoutSeconds,
+      });
   }
 }
 

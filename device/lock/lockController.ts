@@ -14,6 +14,9 @@ export interface PulseOptions {
 export class LockController {
   private unlocked = false;
   private readonly listeners: ((unlocked: boolean) => void)[] = [];
+  private readonly faultListeners: ((jammed: boolean, detail: string) => void)[] = [];
+  /** The drive that failed last (the relay is jammed until a drive of that direction works again). */
+  private jammedOn: 'unlock' | 'lock' | undefined;
   private pulse: NodeJS.Timeout | undefined;
   private hardMax: NodeJS.Timeout | undefined;
   /** When the relay was first energised in the current open period (monotonic ms), for the hard maximum. */
@@ -36,6 +39,23 @@ export class LockController {
     this.listeners.push(listener);
   }
 
+  /** Called when the relay cannot be driven (jammed) and when a drive works again after that (cleared). */
+  onFault(listener: (jammed: boolean, detail: string) => void): void {
+    this.faultListeners.push(listener);
+  }
+
+  get isJammed(): boolean {
+    return this.jammedOn !== undefined;
+  }
+
+  private drove(direction: 'unlock' | 'lock', ok: boolean, detail: string): void {
+    const was = this.jammedOn !== undefined;
+    if (!ok) this.jammedOn = direction;
+    else if (this.jammedOn === direction) this.jammedOn = undefined;
+    const now = this.jammedOn !== undefined;
+    if (now !== was) for (const l of this.faultListeners) l(now, detail);
+  }
+
   private setState(unlocked: boolean): void {
     this.unlocked = unlocked;
     for (const l of this.listeners) l(unlocked);
@@ -50,9 +70,11 @@ export class LockController {
       await this.lock.unlock();
     } catch (err) {
       this.log.error('unlock failed; the door stays locked', { error: String(err) });
-      await this.close('unlock failed');
+      this.drove('unlock', false, `the relay could not be driven open: ${String(err)}`);
+      await this.close('unlock failed').catch(() => {}); // logged by close; the door was not opened
       return false;
     }
+    this.drove('unlock', true, 'the relay was driven open again');
     const now = this.clock();
     if (this.openedAt === undefined) {
       this.openedAt = now;
@@ -87,11 +109,13 @@ export class LockController {
     clearTimeout(this.pulse);
     try {
       await this.lock.lock();
+      this.drove('lock', true, 'the relay was driven locked again');
       this.setState(false);
       this.openedAt = undefined;
       clearTimeout(this.hardMax);
     } catch (err) {
       this.log.error('lock failed', { reason, error: String(err) });
+      this.drove('lock', false, `the relay could not be driven locked: ${String(err)}`);
       throw err;
     }
   }

@@ -2,8 +2,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../../common/logger.js';
 import { monotonicMs } from '../../common/monotonicClock.js';
+import type { DoorEvent } from '../status/doorEvents.js';
 import type { DecisionEvent, DoorStatus } from '../status/doorStatus.js';
 import { CodeAttempts } from './codeAttempts.js';
+import { discoveryMessages } from './haDiscovery.js';
 
 export interface MqttBridgeOptions {
   readonly url: string;
@@ -15,6 +17,9 @@ export interface MqttBridgeOptions {
   readonly remoteCommands: boolean;
   /** The code a remote command must carry (Home Assistant's lock code). */
   readonly commandSecret?: string;
+  /** Whether a door contact and a tamper switch are wired (their binary sensors are announced only then). */
+  readonly contact?: boolean;
+  readonly tamper?: boolean;
 }
 
 /** What a remote command may do, and where its outcome is recorded. */
@@ -48,6 +53,10 @@ const same = (a: string, b: string) => timingSafeEqual(createHash('sha256').upda
  * the command carries the code. Nothing biometric is published: a name, an outcome, a reason.
  */
 export class MqttBridge {
+  /** The retained states as last published (each is published again only when it changes). */
+  private readonly published = new Map<string, string>();
+  private ticker: NodeJS.Timeout | undefined;
+
   private constructor(
     private readonly client: MqttClient,
     private readonly o: MqttBridgeOptions,
@@ -81,7 +90,7 @@ export class MqttBridge {
       log.info('MQTT connected', { url, base });
       bridge.publishDiscovery();
       bridge.publish('availability', 'online', true);
-      bridge.publish('state', status.isUnlocked ? 'UNLOCKED' : 'LOCKED', true);
+      bridge.publishStates(status, true);
       // no command topic at all unless remote commands are on
       if (o.remoteCommands) client.subscribe(`${base}/set`, { qos: 1 });
     });
@@ -94,8 +103,13 @@ export class MqttBridge {
       }
       void bridge.command(payload, door, log);
     });
-    status.onLockState((unlocked) => bridge.publish('state', unlocked ? 'UNLOCKED' : 'LOCKED', true));
+    status.onLockState(() => bridge.publishStates(status));
+    status.events.onStateChange(() => bridge.publishStates(status));
     status.onDecision((e) => bridge.decision(e));
+    status.events.onEvent((e) => bridge.doorEvent(e));
+    // the lockout's remaining seconds, the camera's and drift's problems: looked at every second, sent on change
+    bridge.ticker = setInterval(() => bridge.publishStates(status), 1000);
+    bridge.ticker.unref();
     return bridge;
   }
 
@@ -104,43 +118,36 @@ export class MqttBridge {
   }
 
   private publishDiscovery(): void {
-    const device = {
-      identifiers: [this.o.deviceId],
-      name: `facelock ${this.o.deviceId}`,
-      manufacturer: 'facelock',
-      model: 'face-verification door lock',
-    };
-    const availability_topic = `${this.base}/availability`;
-    const lock = {
-      name: 'Door',
-      unique_id: `${this.o.deviceId}_lock`,
-      state_topic: `${this.base}/state`,
-      command_topic: `${this.base}/set`,
-      payload_lock: 'LOCK',
-      payload_unlock: 'UNLOCK',
-      state_locked: 'LOCKED',
-      state_unlocked: 'UNLOCKED',
-      availability_topic,
-      ...(this.o.remoteCommands ? { code_format: '^\\S+$', command_template: '{"command":"{{ value }}","code":"{{ code }}"}' } : {}),
-      device,
-    };
-    const sensor = (key: string, name: string) => ({
-      name,
-      unique_id: `${this.o.deviceId}_${key}`,
-      state_topic: `${this.base}/${key}`,
-      availability_topic,
-      device,
-    });
-    const d = this.o.discoveryPrefix;
-    this.client.publish(`${d}/lock/${this.o.deviceId}/config`, JSON.stringify(lock), { retain: true, qos: 1 });
-    this.client.publish(`${d}/sensor/${this.o.deviceId}_last_user/config`, JSON.stringify(sensor('last_user', 'Last user')), {
-      retain: true,
-      qos: 1,
-    });
-    this.client.publish(`${d}/sensor/${this.o.deviceId}_last_outcome/config`, JSON.stringify(sensor('last_outcome', 'Last outcome')), {
-      retain: true,
-      qos: 1,
-    });
+    const o = { ...this.o, base: this.base, contact: this.o.contact ?? false, tamper: this.o.tamper ?? false };
+    for (const [topic, payload] of discoveryMessages(o)) this.client.publish(topic, JSON.stringify(payload), { retain: true, qos: 1 });
+  }
+
+  /** The retained states: the lock (JAMMED while the relay cannot be driven), contact, tamper, problem, lockout. */
+  private publishStates(status: DoorStatus, force = false): void {
+    const alarms = status.events.alarms;
+    const jammed = alarms.includes('jammed');
+    const drift = status.driftWarnings;
+    const cameraStale = status.secondsSinceFrame() > 10;
+    const states: [string, string][] = [
+      ['state', jammed ? 'JAMMED' : status.isUnlocked ? 'UNLOCKED' : 'LOCKED'],
+      ['problem', jammed || cameraStale || drift.length > 0 ? 'ON' : 'OFF'],
+      ['problem/attributes', JSON.stringify({ jammed, cameraStale, drift })],
+      ['lockout', String(status.lockoutSeconds())],
+      ...(this.o.contact && status.events.contact !== 'unknown' ? [['contact', status.events.contact] as [string, string]] : []),
+      ...(this.o.tamper ? [['tamper', alarms.includes('tamper') ? 'ON' : 'OFF'] as [string, string]] : []),
+    ];
+    for (const [sub, value] of states) {
+      if (!force && this.published.get(sub) === value) continue;
+      this.published.set(sub, value);
+      this.publish(sub, value, true);
+    }
+  }
+
+  /** A door event on the event entity's topic (`event_type` and its attributes), and an alarm's device trigger. */
+  private doorEvent(e: DoorEvent): void {
+    const { type, ...attributes } = e;
+    this.publish('events', JSON.stringify({ event_type: type, ...attributes }));
+    if (e.alarm && type !== 'alarm_cleared') this.publish(`alarm/${e.alarm}`, 'raised');
   }
 
   private decision(e: DecisionEvent): void {
@@ -193,6 +200,7 @@ export class MqttBridge {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.ticker);
     this.publish('availability', 'offline', true);
     await this.client.endAsync();
   }

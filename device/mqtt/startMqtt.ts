@@ -2,29 +2,39 @@ import { readFileSync } from 'node:fs';
 import { describeError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { FacelockConfig } from '../config/configSchema.js';
+import type { DoorWatch } from '../door/inputHandler.js';
 import type { LockController } from '../lock/lockController.js';
 import type { DoorStatus } from '../status/doorStatus.js';
-import type { AuditLog } from '../store/auditLog.js';
+import type { AttemptRecord, AuditLog } from '../store/auditLog.js';
 import type { CodeAttempts } from './codeAttempts.js';
 import type { MqttBridge } from './mqttBridge.js';
 
+export interface MqttDeps {
+  readonly status: DoorStatus;
+  readonly lock: LockController;
+  readonly audit: AuditLog;
+  /** The audit row writer of the door (adds the door's name and the active alarms). */
+  readonly record: (a: AttemptRecord) => void;
+  readonly log: Logger;
+  readonly lockedOut: () => boolean;
+  readonly codes: CodeAttempts;
+  readonly watch: DoorWatch;
+  /** Whether a door contact is wired (its binary sensor is announced only then). */
+  readonly hasContact: boolean;
+  readonly hasTamper: boolean;
+}
+
 /**
- * The MQTT bridge of the config: secrets read from their files, remote commands through the lock controller. The
- * MQTT client library loads only here, so a door without a broker does not carry it.
+ * The MQTT bridge of the config: secrets read from their files, remote commands through the lock controller (a
+ * remote unlock is a grant: audited as one, and an opening after it is not forced). The MQTT client library loads
+ * only here, so a door without a broker does not carry it.
  */
-export async function startMqtt(
-  config: NonNullable<FacelockConfig['mqtt']>,
-  status: DoorStatus,
-  lock: LockController,
-  audit: AuditLog,
-  log: Logger,
-  lockedOut: () => boolean,
-  codes: CodeAttempts,
-): Promise<MqttBridge> {
+export async function startMqtt(config: NonNullable<FacelockConfig['mqtt']>, d: MqttDeps): Promise<MqttBridge> {
   const { MqttBridge } = await import('./mqttBridge.js');
   const secret = (file: string | undefined) => (file ? readFileSync(file, 'utf8').trim() : undefined);
   const password = secret(config.passwordFile);
   const commandSecret = secret(config.commandSecretFile);
+  const { log, lock, watch } = d;
   return MqttBridge.start(
     {
       url: config.url,
@@ -35,21 +45,50 @@ export async function startMqtt(
       topicPrefix: config.topicPrefix,
       remoteCommands: config.remoteCommands,
       ...(commandSecret ? { commandSecret } : {}),
+      contact: d.hasContact,
+      tamper: d.hasTamper,
     },
-    status,
+    d.status,
     {
-      unlock: () => lock.open(),
+      unlock: async () => {
+        watch.monitor.granted(watch.now());
+        const opened = await lock.open();
+        if (opened) {
+          d.record(remoteGrant());
+          watch.events.emit({ type: 'granted_remote', method: 'remote' });
+        }
+        return opened;
+      },
       lock: () => lock.close('remote command'),
       record: (detail) => {
         try {
-          audit.event({ at: new Date().toISOString(), kind: 'event', source: 'facelock:mqtt', detail });
+          d.audit.event({ at: new Date().toISOString(), kind: 'event', source: 'facelock:mqtt', detail });
         } catch (err) {
           log.error('cannot write a remote command to the audit log', { error: describeError(err) });
         }
       },
-      lockedOut,
+      lockedOut: d.lockedOut,
     },
     log,
-    codes,
+    d.codes,
   );
+}
+
+function remoteGrant(): AttemptRecord {
+  return {
+    at: new Date().toISOString(),
+    outcome: 'unlock',
+    reason: 'remote',
+    userId: null,
+    score: null,
+    liveness: null,
+    timings: {},
+    yaw: null,
+    pitch: null,
+    roll: null,
+    luminance: null,
+    contrast: null,
+    method: 'remote',
+    eventType: 'granted_remote',
+  };
 }

@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Alarm, ContactState } from '../door/doorMonitor.js';
+import { DoorEventHub, decisionEventType } from './doorEvents.js';
 
 /** One decision as the status interface and MQTT publish it: no score vector, no image, the user's name only. */
 export interface DecisionEvent {
@@ -7,6 +9,8 @@ export interface DecisionEvent {
   readonly reason: string | null;
   readonly user: string | null;
   readonly frames: number;
+  /** Set when this decision started a lockout: its length. */
+  readonly lockoutSeconds?: number;
 }
 
 /** What `/status` shows. */
@@ -18,6 +22,10 @@ export interface StatusSnapshot {
   readonly lockedOutUntil: string | null;
   readonly driftWarnings: readonly string[];
   readonly uptimeSeconds: number;
+  readonly door: string;
+  /** The door contact (unknown without one) and the alarms active now. */
+  readonly contact: ContactState;
+  readonly alarms: readonly Alarm[];
 }
 
 /**
@@ -67,11 +75,22 @@ export class DoorStatus {
   private readonly stateListeners: ((unlocked: boolean) => void)[] = [];
   driftWarnings: string[] = [];
 
+  /** The door's events (grants, denials, alarms) and its alarm state. */
+  readonly events: DoorEventHub;
+
   constructor(
     private readonly cameraRestarts: () => number = () => 0,
     /** Milliseconds the lockout has left (0: none). */
     private readonly lockoutRemainingMs: () => number = () => 0,
-  ) {}
+    door = 'door',
+  ) {
+    this.events = new DoorEventHub(door, this.registry);
+  }
+
+  /** Seconds the lockout has left (0: none). */
+  lockoutSeconds(): number {
+    return Math.ceil(this.lockoutRemainingMs() / 1000);
+  }
 
   frame(now = Date.now()): void {
     this.frames.inc();
@@ -89,6 +108,15 @@ export class DoorStatus {
     this.last = e;
     this.decisions.inc({ outcome: e.outcome, reason: e.reason ?? 'match' });
     for (const l of this.listeners) l(e);
+    const type = decisionEventType(e.outcome, e.reason);
+    this.events.emit({
+      type,
+      at: e.at,
+      method: 'face',
+      ...(e.outcome === 'unlock' && e.user ? { user: e.user } : {}),
+      ...(e.outcome === 'reject' && type === 'denied' && e.reason ? { reason: e.reason } : {}),
+    });
+    if (e.lockoutSeconds !== undefined) this.events.emit({ type: 'lockout', at: e.at, method: 'face', seconds: e.lockoutSeconds });
   }
 
   lockState(unlocked: boolean): void {
@@ -125,6 +153,9 @@ export class DoorStatus {
       lockedOutUntil: left > 0 ? new Date(Date.now() + left).toISOString() : null,
       driftWarnings: this.driftWarnings,
       uptimeSeconds: Math.round((now - this.started) / 1000),
+      door: this.events.door,
+      contact: this.events.contact,
+      alarms: this.events.alarms,
     };
   }
 

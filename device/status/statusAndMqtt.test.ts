@@ -91,6 +91,14 @@ describe.runIf(ready)('facelock run: the local status interface and Home Assista
       expect(await result('{"command":"UNLOCK","code":"open-sesame-42"}')).toMatchObject({ accepted: true });
       expect(f.transitions('status').filter((t) => t.state === 'unlocked').length).toBe(unlocksBefore + 1);
       expect(f.events().some((e) => e.kind === 'event' && /remote UNLOCK refused: missing or wrong code/.test(e.detail))).toBe(true);
+      // the event entity: a face grant names the user, the remote grant says how; the audit row says so too
+      const doorEvents = () =>
+        messages.filter((m) => m.topic === 'facelock/frontdoor/events').map((m) => JSON.parse(m.text) as Record<string, unknown>);
+      await waitFor((m) => m.topic === 'facelock/frontdoor/events' && m.text.includes('granted_remote'));
+      expect(doorEvents().find((e) => e.event_type === 'granted_face')).toMatchObject({ method: 'face', user: 'laura', door: 'frontdoor' });
+      expect(doorEvents().find((e) => e.event_type === 'granted_remote')).toMatchObject({ method: 'remote', door: 'frontdoor' });
+      expect(doorEvents().find((e) => e.event_type === 'granted_remote')?.user).toBeUndefined();
+      expect(f.attempts().some((a) => a.outcome === 'unlock' && a.reason === 'remote')).toBe(true);
     } finally {
       run.child.kill('SIGTERM');
       await run.exited;

@@ -30,12 +30,23 @@ export interface AttemptRecord {
   readonly colourMode?: 'colour' | 'mono' | null;
   /** The approach's best frame (JPEG), kept sealed only when frame retention is on. */
   readonly frame?: Buffer;
+  /** The door (several doors, one household: each keeps its own log, the event stream joins them). */
+  readonly door?: string | null;
+  /** How: face, exit_button, remote, schedule. */
+  readonly method?: string | null;
+  /** The event type the door published (granted_face, denied, spoof, ...). */
+  readonly eventType?: string | null;
+  /** The liveness and match decisions (null where the approach never got that far); never a vector. */
+  readonly live?: boolean | null;
+  readonly matched?: boolean | null;
+  /** The alarms active when it happened (comma-separated, empty when none). */
+  readonly alarms?: string | null;
 }
 
 /** A fault or a door event (lock, camera, inputs, tamper): its kind, where it came from, and the log line's text. */
 export interface EventRecord {
   readonly at: string;
-  readonly kind: 'fault' | 'event';
+  readonly kind: 'fault' | 'event' | 'alarm';
   readonly source: string;
   readonly detail: string;
 }
@@ -71,6 +82,10 @@ export interface AttemptRow {
   readonly label: 'genuine' | 'impostor' | null;
   /** Who the owner said a genuine attempt was (a false reject has no matched user). */
   readonly labelledUser: string | null;
+  readonly door: string | null;
+  readonly method: string | null;
+  readonly eventType: string | null;
+  readonly alarms: string | null;
 }
 
 /** Appends attempts and events; every write is a committed, synced transaction (synchronous=FULL). */
@@ -85,9 +100,9 @@ export class AuditLog {
     this.insertEvent = db.prepare('INSERT INTO events (at, kind, source, detail) VALUES (@at, @kind, @source, @detail)');
     this.insert = db.prepare(
       `INSERT INTO attempts (at, outcome, reason, user_id, score, liveness, timings, yaw, pitch, roll, luminance, contrast, occlusion,
-         pose_bin, local_hour, face_size, sharpness, clipped, light_side, colour_mode)
+         pose_bin, local_hour, face_size, sharpness, clipped, light_side, colour_mode, door, method, event_type, live, matched, alarms)
        VALUES (@at, @outcome, @reason, @userId, @score, @liveness, @timings, @yaw, @pitch, @roll, @luminance, @contrast, @occlusion,
-         @poseBin, @localHour, @faceSize, @sharpness, @clipped, @lightSide, @colourMode)`,
+         @poseBin, @localHour, @faceSize, @sharpness, @clipped, @lightSide, @colourMode, @door, @method, @eventType, @live, @matched, @alarms)`,
     );
   }
 
@@ -104,7 +119,13 @@ export class AuditLog {
           clipped: null,
           lightSide: null,
           colourMode: null,
+          door: null,
+          method: null,
+          eventType: null,
+          alarms: null,
           ...row,
+          live: a.live === undefined || a.live === null ? null : a.live ? 1 : 0,
+          matched: a.matched === undefined || a.matched === null ? null : a.matched ? 1 : 0,
           timings: JSON.stringify(a.timings),
         }).lastInsertRowid,
       );
@@ -131,12 +152,20 @@ export class AuditLog {
     }
   }
 
+  /** The door's alarms raised and cleared since a time (ISO), oldest first. */
+  alarmsSince(since: string): { at: string; detail: string }[] {
+    return this.db.prepare("SELECT at, detail FROM events WHERE kind = 'alarm' AND at >= ? ORDER BY at, id").all(since) as {
+      at: string;
+      detail: string;
+    }[];
+  }
+
   /** Attempts since a time (ISO), oldest first, with the user's name: what coverage and drift read. */
   attemptsSince(since: string): AttemptRow[] {
     return this.db
       .prepare(
         `SELECT a.id, a.at, a.outcome, a.reason, a.user_id AS userId, u.name AS userName, a.score, a.yaw, a.pitch, a.roll, a.luminance,
-           a.contrast, a.occlusion, a.pose_bin AS poseBin, a.local_hour AS localHour, a.face_size AS faceSize, a.sharpness, a.clipped, a.light_side AS lightSide, a.colour_mode AS colourMode, a.label,
+           a.contrast, a.occlusion, a.pose_bin AS poseBin, a.local_hour AS localHour, a.face_size AS faceSize, a.sharpness, a.clipped, a.light_side AS lightSide, a.colour_mode AS colourMode, a.label, a.door, a.method, a.event_type AS eventType, a.alarms,
            lu.name AS labelledUser
          FROM attempts a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN users lu ON lu.id = a.labelled_user_id WHERE a.at >= ? ORDER BY a.at, a.id`,
       )

@@ -105,5 +105,14 @@ export const MIGRATIONS: readonly string[] = [
     remaining_ms REAL NOT NULL,
     updated_at TEXT NOT NULL
   ) STRICT;
+  `, // 7: the door as an access point (issue 17): which door, how, the published event type, the liveness and match
+  // decisions, and the alarms active at the time
+  `
+  ALTER TABLE attempts ADD COLUMN door TEXT;
+  ALTER TABLE attempts ADD COLUMN method TEXT;
+  ALTER TABLE attempts ADD COLUMN event_type TEXT;
+  ALTER TABLE attempts ADD COLUMN live INTEGER;
+  ALTER TABLE attempts ADD COLUMN matched INTEGER;
+  ALTER TABLE attempts ADD COLUMN alarms TEXT;
   `,
 ];

@@ -31,7 +31,7 @@ const options = { doorContact: 'GPIO22', exitButton: 'GPIO23', tamper: 'GPIO24',
 
 for (const version of [1, 2] as const) {
   describe(`door inputs through gpiomon v${version} (fake on PATH)`, () => {
-    it('reports a bouncing door contact once per settled change, the exit button and the tamper switch', async () => {
+    it('reports a bouncing door contact once per settled change, the exit button and the tamper switch opening and closing', async () => {
       script(
         version,
         [
@@ -44,11 +44,12 @@ for (const version of [1, 2] as const) {
           '5 23 rising',
           '100 23 falling',
           '200 24 rising',
+          '300 24 falling',
         ].join('\n'),
       );
-      const { kinds, error } = await collect(new GpiomonInputs(options), 1800);
+      const { kinds, error } = await collect(new GpiomonInputs(options), 2200);
       expect(error).toBeUndefined();
-      expect(kinds).toEqual(['door_closed', 'door_opened', 'exit_button', 'tamper']);
+      expect(kinds).toEqual(['door_closed', 'door_opened', 'exit_button', 'tamper', 'tamper_cleared']);
     });
 
     it('ends with an error saying so when gpiomon exits', async () => {

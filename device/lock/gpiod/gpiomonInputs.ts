@@ -61,7 +61,8 @@ export class GpiomonInputs implements Inputs {
         l.offset,
         new SettleDebouncer(this.options.debounceMs, (active) => {
           if (l.role === 'doorContact') push({ kind: active ? 'door_closed' : 'door_opened', at: Date.now() });
-          else if (active) push({ kind: l.role === 'exitButton' ? 'exit_button' : 'tamper', at: Date.now() });
+          else if (l.role === 'tamper') push({ kind: active ? 'tamper' : 'tamper_cleared', at: Date.now() });
+          else if (active) push({ kind: 'exit_button', at: Date.now() });
         }),
       ]),
     );
