@@ -1,3 +1,8 @@
+import { ALARMS, type Alarm, type AlarmChange, type ContactState } from '../status/doorEvents.js';
+
+export type { Alarm, AlarmChange, ContactState } from '../status/doorEvents.js';
+export { ALARMS } from '../status/doorEvents.js';
+
 /**
  * The door as an access point (BACnet access-point events; Matter's doorForcedOpen / doorAjar / lockJammed): its
  * state from the contact, the relay and the grants, and four alarms. **Forced open**: the contact opens while the
@@ -6,27 +11,12 @@
  * **Tamper**: the enclosure switch is active. **Jammed**: the relay could not be driven; cleared by the next drive
  * that works. Pure logic on the monotonic clock; `tick` is called a few times a second for the held-open limit.
  */
-export type Alarm = 'forced_open' | 'held_open' | 'tamper' | 'jammed';
-
-export const ALARMS: readonly Alarm[] = ['forced_open', 'held_open', 'tamper', 'jammed'];
-
-export interface AlarmChange {
-  readonly alarm: Alarm;
-  readonly active: boolean;
-  /** Monotonic ms. */
-  readonly at: number;
-  /** What raised it, for the log and the audit row (never anything biometric). */
-  readonly detail: string;
-}
-
 export interface DoorMonitorOptions {
   /** A grant this recent still explains an opening after the relay locked again (someone slow to push). */
   readonly forcedOpenGraceMs: number;
   /** How long the door may stay open after a legitimate opening. */
   readonly heldOpenMs: number;
 }
-
-export type ContactState = 'open' | 'closed' | 'unknown';
 
 export class DoorMonitor {
   private contactState: ContactState = 'unknown';

@@ -1,5 +1,20 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { ALARMS, type Alarm, type AlarmChange, type ContactState } from '../door/doorMonitor.js';
+
+/** The door's alarms (device/door/doorMonitor.ts raises and clears them). */
+export type Alarm = 'forced_open' | 'held_open' | 'tamper' | 'jammed';
+
+export const ALARMS: readonly Alarm[] = ['forced_open', 'held_open', 'tamper', 'jammed'];
+
+export interface AlarmChange {
+  readonly alarm: Alarm;
+  readonly active: boolean;
+  /** Monotonic ms. */
+  readonly at: number;
+  /** What raised it, for the log and the audit row (never anything biometric). */
+  readonly detail: string;
+}
+
+export type ContactState = 'open' | 'closed' | 'unknown';
 
 /** How someone got in, or tried to. `schedule` is reserved for timed unlocks (facelock has none yet). */
 export type Method = 'face' | 'exit_button' | 'remote' | 'schedule';

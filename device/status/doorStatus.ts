@@ -1,6 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Alarm, ContactState } from '../door/doorMonitor.js';
-import { DoorEventHub, decisionEventType } from './doorEvents.js';
+import { type Alarm, type ContactState, DoorEventHub, decisionEventType } from './doorEvents.js';
 
 /** One decision as the status interface and MQTT publish it: no score vector, no image, the user's name only. */
 export interface DecisionEvent {
