@@ -81,4 +81,15 @@ describe('config', () => {
     expect(() => loadConfigFile('/nonexistent/facelock.yaml', { required: true })).toThrow(/cannot be read/);
     expect(loadConfigFile('/nonexistent/facelock.yaml', { required: false }).lock.unlockMs).toBe(3000);
   });
+
+  it('refuses what a YAML parser only warns about (an unknown tag, a list as a key), and a broken alias', () => {
+    // each of these parsed before with a warning on stderr and meant something other than it says (found by npm run soak)
+    for (const [text, message] of [
+      ['engine: { detector: blazeface, !embedder: faceplugin }\n', /Unresolved tag: !embedder/],
+      ['lock: { unlockMs: 3000, *maxUnlockMs: 10000 }\n', /is not valid YAML: Missing , or : between flow map items/],
+      ['schedules:\n  laura: [{ [mon, tue]: 1 }]\n', /a key is a list or a map/],
+    ] as const)
+      expect(() => loadConfigFile(write(text), { required: true })).toThrow(message);
+    expect(loadConfigFile(write('lock: { unlockMs: 2000 }\n'), { required: true }).lock.unlockMs).toBe(2000);
+  });
 });

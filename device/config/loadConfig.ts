@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isScalar, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../../common/errors.js';
 import { configSchema, type FacelockConfig } from './configSchema.js';
@@ -32,11 +32,24 @@ export function loadConfigFile(file: string, { required }: { required: boolean }
       : '';
     throw new ConfigError(`config file ${file} cannot be read: ${(err as Error).message}${fix}`, { cause: err });
   }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(`config file ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
-  }
-  return parseConfig(raw, file);
+  return parseConfig(readYaml(text, file), file);
+}
+
+/**
+ * The YAML document as plain data. What the parser only warns about (an unknown tag, an ambiguous alias, a key that
+ * is itself a list or a map) is refused too: a door's config must mean one thing, not what a parser guessed.
+ */
+function readYaml(text: string, file: string): unknown {
+  const doc = parseDocument(text);
+  const first = doc.errors[0] ?? doc.warnings[0];
+  if (first) throw new ConfigError(`config file ${file} is not valid YAML: ${first.message.split('\n')[0]}`, { cause: first });
+  let complexKey = false;
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isScalar(pair.key)) complexKey = true;
+    },
+  });
+  if (complexKey)
+    throw new ConfigError(`config file ${file} is not valid YAML for facelock: a key is a list or a map; keys are plain names`);
+  return doc.toJS();
 }

@@ -74,11 +74,15 @@ export function motionStage(gate: MotionGate, width: number, idleEvery: number, 
       skipped = 0;
       // a frame that does not decode is the decode stage's to report: here it is only not decoded ahead
       const early = awake ? decodeImage(c.frame.data, `frame ${c.frame.seq}`, CAMERA_DECODE_LIMITS).catch(() => undefined) : undefined;
-      const { data, info } = await sharp(c.frame.data, { failOn: 'none' })
-        .resize({ width })
-        .greyscale()
-        .raw()
-        .toBuffer({ resolveWithObject: true });
+      let thumb: { data: Buffer; info: { width: number; height: number } };
+      try {
+        thumb = await sharp(c.frame.data, { failOn: 'none' }).resize({ width }).greyscale().raw().toBuffer({ resolveWithObject: true });
+      } catch {
+        // not an image at all (sharp refuses even its header): this frame is skipped, the next one is looked at
+        await early;
+        return { ok: false, reason: 'bad_frame', value: c };
+      }
+      const { data, info } = thumb;
       awake = gate.update({ width: info.width, height: info.height, data }, now()).awake;
       if (!awake) return { ok: false, reason: 'no_motion', value: c };
       const image = await early;

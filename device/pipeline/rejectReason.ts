@@ -3,6 +3,8 @@ import type { FaceRejectReason } from '../../model/quality/qualityGate.js';
 /** Why a frame did not lead to a match: a closed set, logged and counted by reason. */
 export type RejectReason =
   | 'no_motion'
+  /** A frame that is not an image (a damaged JPEG from the camera or a recording): skipped, the door goes on. */
+  | 'bad_frame'
   | FaceRejectReason
   | 'no_match'
   /** The approach ended (the person left, or the camera stopped) before k of n frames matched: its last frame did. */
