@@ -3,7 +3,7 @@ import type { Logger } from '../../common/logger.js';
 import type { LockController } from '../lock/lockController.js';
 import type { Inputs } from '../ports.js';
 import type { DoorEventHub } from '../status/doorEvents.js';
-import type { AttemptRecord } from '../store/auditLog.js';
+import { type AttemptRecord, doorEventAttempt } from '../store/auditLog.js';
 import type { DoorMonitor } from './doorMonitor.js';
 
 /** The door monitor and event hub the inputs feed, on the monotonic clock. */
@@ -35,21 +35,7 @@ export async function handleInputs(
     }
   };
   const write = (outcome: 'unlock' | 'reject', reason: string, extra: Partial<AttemptRecord>) =>
-    audit({
-      at: new Date().toISOString(),
-      outcome,
-      reason,
-      userId: null,
-      score: null,
-      liveness: null,
-      timings: {},
-      yaw: null,
-      pitch: null,
-      roll: null,
-      luminance: null,
-      contrast: null,
-      ...extra,
-    });
+    audit(doorEventAttempt(outcome, reason, extra));
   try {
     for await (const event of inputs.events(signal)) {
       switch (event.kind) {

@@ -5,7 +5,7 @@ import type { FacelockConfig } from '../config/configSchema.js';
 import type { DoorWatch } from '../door/inputHandler.js';
 import type { LockController } from '../lock/lockController.js';
 import type { DoorStatus } from '../status/doorStatus.js';
-import type { AttemptRecord, AuditLog } from '../store/auditLog.js';
+import { type AttemptRecord, type AuditLog, doorEventAttempt } from '../store/auditLog.js';
 import type { CodeAttempts } from './codeAttempts.js';
 import type { MqttBridge } from './mqttBridge.js';
 
@@ -54,7 +54,7 @@ export async function startMqtt(config: NonNullable<FacelockConfig['mqtt']>, d: 
         watch.monitor.granted(watch.now());
         const opened = await lock.open();
         if (opened) {
-          d.record(remoteGrant());
+          d.record(doorEventAttempt('unlock', 'remote', { method: 'remote', eventType: 'granted_remote' }));
           watch.events.emit({ type: 'granted_remote', method: 'remote' });
         }
         return opened;
@@ -72,23 +72,4 @@ export async function startMqtt(config: NonNullable<FacelockConfig['mqtt']>, d: 
     log,
     d.codes,
   );
-}
-
-function remoteGrant(): AttemptRecord {
-  return {
-    at: new Date().toISOString(),
-    outcome: 'unlock',
-    reason: 'remote',
-    userId: null,
-    score: null,
-    liveness: null,
-    timings: {},
-    yaw: null,
-    pitch: null,
-    roll: null,
-    luminance: null,
-    contrast: null,
-    method: 'remote',
-    eventType: 'granted_remote',
-  };
 }

@@ -43,6 +43,25 @@ export interface AttemptRecord {
   readonly alarms?: string | null;
 }
 
+/** The audit row of a door event that is no face (exit button, remote command, tamper): no score, no conditions. */
+export function doorEventAttempt(outcome: 'unlock' | 'reject', reason: string, extra: Partial<AttemptRecord> = {}): AttemptRecord {
+  return {
+    at: new Date().toISOString(),
+    outcome,
+    reason,
+    userId: null,
+    score: null,
+    liveness: null,
+    timings: {},
+    yaw: null,
+    pitch: null,
+    roll: null,
+    luminance: null,
+    contrast: null,
+    ...extra,
+  };
+}
+
 /** A fault or a door event (lock, camera, inputs, tamper): its kind, where it came from, and the log line's text. */
 export interface EventRecord {
   readonly at: string;
