@@ -2,24 +2,22 @@ import { describeError, ExitCode, FacelockError } from '../common/errors.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import { monotonicMs } from '../common/monotonicClock.js';
 import { tf } from '../model/backend.js';
-import { loadFaceEngine } from '../model/loadFaceEngine.js';
-import { MODELS } from '../model/manifest.js';
 import { createCamera } from './camera/createCamera.js';
 import type { FacelockConfig } from './config/configSchema.js';
 import { startDoorWatch } from './daemon/doorWatch.js';
 import { startInputs } from './daemon/inputs.js';
+import { loadDoorModels } from './daemon/loadDoorModels.js';
+import { restoreThrottles } from './daemon/restoreThrottles.js';
 import { startHealthReports, startUpkeep } from './daemon/upkeep.js';
-import { loadOperatingCalibration } from './door/calibrationFile.js';
 import { DoorService } from './door/doorService.js';
 import { FrameFusion } from './door/frameFusion.js';
-import { LockoutPolicy } from './door/lockoutPolicy.js';
+import type { LockoutPolicy } from './door/lockoutPolicy.js';
 import { withinSchedule } from './door/schedule.js';
 import { createLock } from './lock/createLock.js';
 import { LockController } from './lock/lockController.js';
-import { CodeAttempts, DEFAULT_CODE_ATTEMPTS } from './mqtt/codeAttempts.js';
 import type { MqttBridge } from './mqtt/mqttBridge.js';
 import { startMqtt } from './mqtt/startMqtt.js';
-import { buildDoorPipeline, minLiveness } from './pipeline/buildDoorPipeline.js';
+import { buildDoorPipeline } from './pipeline/buildDoorPipeline.js';
 import type { Camera, Lock } from './ports.js';
 import { DoorStatus } from './status/doorStatus.js';
 import { startStatusServer } from './status/statusServer.js';
@@ -28,7 +26,6 @@ import { EnrolledTemplates } from './store/enrolledTemplates.js';
 import { FaultSink } from './store/faultSink.js';
 import { openTemplateStore } from './store/openStore.js';
 import type { TemplateStore } from './store/templateStore.js';
-import type { ThrottleSnapshot } from './store/throttleStore.js';
 import { createNotifier, type Notifier } from './systemd/sdNotify.js';
 
 /** How often the daemon looks for enrollment changes (a removed user is refused within this). */
@@ -245,39 +242,6 @@ function logStopped(log: Logger, c: DoorService['counters']): void {
   });
 }
 
-/**
- * The face lockout and the wrong-code throttle as the database last had them, so a restart keeps both. A write that
- * fails (a full disk) is logged and the lockout holds in memory; the door stays as locked as before.
- */
-function restoreThrottles(store: TemplateStore, config: Readonly<FacelockConfig>, log: Logger) {
-  const throttles = store.throttles();
-  const persist = (name: string) => (s: ThrottleSnapshot) => {
-    try {
-      throttles.save(name, s);
-    } catch (err) {
-      log.error('cannot keep the lockout count in the database: it holds until the daemon stops', {
-        throttle: name,
-        error: describeError(err),
-      });
-    }
-  };
-  const face = throttles.load('face');
-  const code = throttles.load('code');
-  const now = monotonicMs();
-  const lockout = new LockoutPolicy(config.lock, face, persist('face'));
-  for (const [name, s] of [
-    ['face', face],
-    ['code', code],
-  ] as const)
-    if (s.failures > 0)
-      log.warn('lockout count restored from the database', {
-        throttle: name,
-        failures: s.failures,
-        remainingSeconds: s.untilMono === null ? 0 : Math.max(0, Math.ceil((s.untilMono - now) / 1000)),
-      });
-  return { lockout, codes: new CodeAttempts(DEFAULT_CODE_ATTEMPTS, code, persist('code')) };
-}
-
 /** What the store holds now, reloaded within ENROLLMENT_POLL_MS of any change (a removal revokes at once). */
 function watchEnrollment(store: TemplateStore, embedder: string, opened: Daemon['opened'], log: Logger): EnrolledTemplates {
   const enrolled = new EnrolledTemplates(store, embedder, log.child('enrollment'));
@@ -286,42 +250,6 @@ function watchEnrollment(store: TemplateStore, embedder: string, opened: Daemon[
   opened.stopTimers.push(() => clearInterval(poll));
   if (enrolled.current.length === 0) log.warn('nobody the door can recognise is enrolled: it will not open (facelock enroll add NAME)');
   return enrolled;
-}
-
-/** The face engine, the operating threshold from the calibration file, and the liveness rule, each logged. */
-async function loadDoorModels(config: Readonly<FacelockConfig>, log: Logger) {
-  const { engine } = await loadFaceEngine(
-    {
-      backend: config.engine.backend,
-      detector: config.engine.detector,
-      embedder: config.engine.embedder,
-      ...(config.engine.threads === undefined ? {} : { threads: config.engine.threads }),
-      runtime: config.engine.runtime,
-      minDetectionScore: config.engine.minDetectionScore,
-      minMeshScore: 0.5,
-      maxFaces: 4,
-      ...(config.engine.modelDir === undefined ? {} : { modelDir: config.engine.modelDir }),
-    },
-    log.child('engine'),
-  );
-  const calibration = loadOperatingCalibration(
-    config.decision.calibrationFile,
-    engine.embedderName,
-    engine.info.modelHashes,
-    log.child('decision'),
-  );
-  const needed = minLiveness(config, engine, calibration);
-  const liveness = { minLiveness: needed.threshold, active: config.liveness.active };
-  const files = { texture: MODELS.textureLiveness.files[0], trained: MODELS.passiveLiveness.files[1], shipped: undefined };
-  log.info('liveness', {
-    model: `${config.liveness.model}${files[config.liveness.model] ? ` ${files[config.liveness.model]?.sha256.slice(0, 12)}` : ' antispoof'}`,
-    minLiveness: liveness.minLiveness,
-    thresholdFrom: needed.from,
-    active: config.liveness.active,
-  });
-  if (config.liveness.model === 'shipped')
-    log.warn('liveness.model is shipped: Human’s antispoof net passes nearly every printed photo (APCER 99.8% on NUAA)');
-  return { engine, calibration, liveness };
 }
 
 /** Locks the door, then closes everything that was opened, newest first; a relay that cannot be driven is exit 7. */
