@@ -14,7 +14,7 @@ export interface PartPadRates {
 }
 
 /**
- * ISO/IEC 30107-3 rates of every part, per frame and per approach: `n` consecutive frames of a recording, accepted
+ * ISO/IEC 30107-3 rates of every part (NUAA's in their order, then any other in order of appearance), per frame and per approach: `n` consecutive frames of a recording, accepted
  * when `k` of the last `n` frames were live (the door's rule, without active liveness).
  */
 export function padRatesByPart(
@@ -24,9 +24,11 @@ export function padRatesByPart(
 ): PartPadRates[] {
   const live = (s: ScoredPresentation) => s.score !== undefined && s.score >= threshold;
   const out: PartPadRates[] = [];
-  for (const part of NUAA_PARTS) {
+  const known = NUAA_PARTS as readonly string[];
+  const rank = (p: string) => (known.includes(p) ? known.indexOf(p) : known.length);
+  const parts = [...new Set(scored.map((s) => s.part))].sort((a, b) => rank(a) - rank(b));
+  for (const part of parts) {
     const of = scored.filter((s) => s.part === part);
-    if (of.length === 0) continue;
     const recordings = new Set(of.map((s) => s.sequence ?? s.file)).size;
     out.push({
       part,

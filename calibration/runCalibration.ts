@@ -7,7 +7,7 @@ import type { Logger } from '../common/logger.js';
 import { projectRoot } from '../common/projectRoot.js';
 import type { BackendChoice } from '../model/backend.js';
 import type { DetectorName, EmbedderName } from '../model/loadFaceEngine.js';
-import { type LivenessResult, livenessErrors, type Presentation, readAttackDataset } from './attackData.js';
+import { type LivenessResult, livenessErrors } from './attackData.js';
 import type { CalibrationReport } from './calibrationReport.js';
 import { evaluateVerification } from './evaluateVerification.js';
 import type { FeatureCache } from './featureCache.js';
@@ -16,7 +16,8 @@ import type { ImageResult } from './foldPairs.js';
 import { type EvaluatedModel, similarityOf } from './imageFeatures.js';
 import { type LfwDataset, readLfwDataset } from './lfwDataset.js';
 import { padRatesByPart } from './padRatesByPart.js';
-import { checkSplit, findSplit, lfwSplitParts, nuaaPartOf, nuaaParts, nuaaSplit, type SplitManifest } from './splitManifest.js';
+import { type PresentationSet, presentationParts, readPresentationSet } from './presentationSet.js';
+import { checkSplit, findSplit, lfwSplitParts, type SplitManifest } from './splitManifest.js';
 
 /** Which of a presentation's liveness scores the door uses (liveness.model texture, trained, shipped). */
 export type LiveScore = 'live' | 'passive' | 'antispoof';
@@ -74,10 +75,10 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
   // every input is read and checked before minutes of feature extraction start on any of them
   if (o.attacks && o.model !== 'facelock') throw new DatasetError(`--attacks needs facelock's liveness networks; ${o.model} has none`);
   const lfw = o.pairs ? readLfwDataset(resolve(o.pairs), o.folds) : undefined;
-  const presentations = o.attacks ? readAttackDataset(resolve(o.attacks)) : undefined;
+  const presentations = o.attacks ? readPresentationSet(o.attacks) : undefined;
   const { extract, totals } = featureRunner(o);
   const pairs = o.pairs && lfw ? await verifyPairs(o, o.pairs, lfw, extract, splits) : undefined;
-  const liveness = o.attacks && presentations ? await measureAttacks(o, o.attacks, presentations, extract, splits) : undefined;
+  const liveness = o.attacks && presentations ? await measureAttacks(o, presentations, extract, splits) : undefined;
   const report: CalibrationReport = {
     tool: 'facelock calibrate',
     createdAt: new Date().toISOString(),
@@ -185,35 +186,31 @@ async function verifyPairs(o: CalibrationOptions, pairsDir: string, dataset: Lfw
 }
 
 /**
- * Liveness error rates on a NUAA-format folder, checked against its frozen split: the headline (APCER, BPCER, DET) on
- * the dev part alone, a day and people training never saw; and ISO/IEC 30107-3 rates with 95% intervals per part,
- * per frame and per approach (k of n consecutive frames of a recording), each attack species apart.
+ * Liveness error rates on labelled presentations (NUAA, Replay-Attack or a door's own folder), checked against their
+ * frozen split: the headline (APCER, BPCER, DET) on the part of people (and a day) the models were not fitted on; and
+ * ISO/IEC 30107-3 rates with 95% intervals per part, per frame and per approach (k of n consecutive frames of a
+ * recording), each attack species apart.
  */
 async function measureAttacks(
   o: CalibrationOptions,
-  attacksDir: string,
-  presentations: readonly Presentation[],
+  set: PresentationSet,
   extract: Extract,
   splits: SplitManifest[],
 ): Promise<NonNullable<CalibrationReport['liveness']>> {
-  const dir = resolve(attacksDir);
+  const { dir, presentations, listSha256, headlinePart } = set;
   const r = await extract(
     'attacks',
     presentations.map((p) => p.file),
     true,
   );
-  const listSha256 = sha256(['client_train_raw.txt', 'imposter_train_raw.txt'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n'));
-  const parts = nuaaParts(presentations, dir, r.imageHashes);
-  splits.push({ dataset: 'nuaa', listSha256, parts });
+  const parts = presentationParts(set, r.imageHashes);
+  splits.push({ dataset: set.layout === 'door' ? 'door' : set.layout === 'nuaa' ? 'nuaa' : 'replay-attack', listSha256, parts });
   const frozen = findSplit(listSha256);
   if (frozen) checkSplit(frozen, parts);
-  const split = nuaaSplit(presentations);
   const scored = presentations.map((p, i) => ({
     ...p,
-    part: nuaaPartOf(split, p),
     score: r.features[i]?.found ? r.features[i]?.[o.liveScore] : undefined,
   }));
-  const headlinePart = parts.some((p) => p.name === 'dev') ? 'dev' : 'train';
   const result: LivenessResult = livenessErrors(
     scored.filter((s) => s.part === headlinePart),
     o.liveThreshold,

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type CalibrationReport, headline, recordExperiment } from '../calibration/calibrationReport.js';
@@ -18,6 +18,7 @@ import { passiveModelMeta } from '../model/liveness/passive/passiveModelFile.js'
 import { textureModelMeta } from '../model/liveness/texture/textureModelFile.js';
 import { DETECTORS, type DetectorName, EMBEDDERS, type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
 import { MODELS } from '../model/manifest.js';
+import { registerCalibrateLiveness } from './calibrateLivenessCommand.js';
 import { type CliContext, runCommand } from './cliContext.js';
 import { wholeNumber as positiveInt, rate } from './optionParsers.js';
 
@@ -49,6 +50,7 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
     .description(
       'measure FAR/FRR, ROC/DET, EER on labelled faces; pick the threshold for a target FAR; write the calibration file and an HTML report',
     );
+  registerCalibrateLiveness(command, context);
   addCalibrateOptions(command).action(async (opts: CalibrateOptions) => {
     const ctx = context();
     await runCommand(ctx, async () => {
@@ -87,11 +89,13 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
       let refused: string | undefined;
       const v = report.verification;
       if (v && opts.model === 'facelock') {
-        const file = calibrationFileOf(report, v, embedder, detector, config.liveness.model);
+        const file = calibrationFileOf(report, v, embedder, detector, factoryLivenessModel(config));
         const problem = calibrationBoundsProblem(embedder, file.threshold, file.targetFar);
         if (problem === undefined) {
           calibrationFile = resolve(opts.write ?? join(out, 'calibration.json'));
-          writeFileSync(calibrationFile, `${JSON.stringify(file, null, 2)}\n`);
+          // the door's own liveness head (facelock calibrate liveness) lives in the same file: a new face threshold keeps it
+          const door = existingDoorLiveness(calibrationFile);
+          writeFileSync(calibrationFile, `${JSON.stringify({ ...file, ...(door ? { doorLiveness: door } : {}) }, null, 2)}\n`);
         } else {
           refused = `no calibration file written: ${problem}. The report says what this data measured; for a door, calibrate for a FAR of 1e-2 or less on more people`;
           ctx.log.error(refused);
@@ -281,9 +285,32 @@ function formatDuration(s: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
 }
 
+/**
+ * The factory liveness model `calibrate --attacks` measures: the configured one, `auto` being the texture model; the
+ * door's own head is measured by `facelock calibrate liveness`, on held-apart recordings of the door's camera.
+ */
+function factoryLivenessModel(config: FacelockConfig): CalibratedLiveness['model'] {
+  const model = config.liveness.model;
+  if (model === 'door')
+    throw new UsageError(
+      'calibrate --attacks measures the factory liveness models; the door’s own head is measured by `facelock calibrate liveness --presentations DIR` (or give a --config whose liveness.model is texture or auto)',
+    );
+  return model === 'auto' ? 'texture' : model;
+}
+
+/** The door liveness record of an existing calibration file, to carry over when the file is written again. */
+function existingDoorLiveness(file: string): unknown {
+  if (!existsSync(file)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { doorLiveness?: unknown }).doorLiveness;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The liveness score and threshold the door uses with this config (liveness.model, liveness.minProbability). */
 async function doorLiveness(config: FacelockConfig): Promise<{ liveScore: LiveScore; liveThreshold: number }> {
-  switch (config.liveness.model) {
+  switch (factoryLivenessModel(config)) {
     case 'texture':
       return {
         liveScore: 'live',

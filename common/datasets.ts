@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { projectRoot } from './projectRoot.js';
 
 /**
- * The shared face datasets (LFW, NUAA, ORL, Yale): `$FACELOCK_DATASETS`, else `../shared/datasets` beside the
+ * The shared face datasets (LFW, NUAA, ORL, Yale, Replay-Attack): `$FACELOCK_DATASETS`, else `../shared/datasets` beside the
  * checkout. They are never copied into the repository.
  */
 export function datasetsRoot(): string {
@@ -15,6 +15,7 @@ export const DATASET_DIRS = {
   nuaa: 'nuaa-train',
   orl: join('att_orl_faces', 'att_faces'),
   yale: join('yalefaces', 'yalefaces'),
+  replayAttack: 'replay-attack',
 } as const;
 
 export type DatasetName = keyof typeof DATASET_DIRS;

@@ -208,7 +208,7 @@ function doorService(
   return new DoorService({
     camera: p.camera,
     status: p.status,
-    pipeline: buildDoorPipeline(p.engine, config, () => enrolled.current, calibration.threshold),
+    pipeline: buildDoorPipeline(p.engine, config, () => enrolled.current, calibration.threshold, Date.now, p.liveness),
     fusion: new FrameFusion(config.decision),
     lockout: p.lockout,
     lock: d.lock,

@@ -7,6 +7,7 @@ import { boundingBox } from './geometry.js';
 import type { RgbImage } from './image/rgbImage.js';
 import { type Affine, squareCropMap, warpToRgb } from './image/warpAffine.js';
 import type { FacemeshLandmarker } from './landmarks/facemesh.js';
+import { DOOR_PAD_SIDE, doorPadFeatures } from './liveness/doorPadFeatures.js';
 import type { PassiveLivenessModel } from './liveness/passive/passiveModelFile.js';
 import type { ShippedLivenessNet } from './liveness/shippedLiveness.js';
 import type { TextureLivenessModel } from './liveness/texture/textureModelFile.js';
@@ -116,6 +117,11 @@ export class FaceEngine {
   /** p(live) of a face by facelock's texture model (calibrated by temperature scaling): the door's liveness score. */
   async liveProbability(image: RgbImage, face: Face): Promise<number> {
     return this.parts.texture.score(image, face, (i, f, size) => this.livenessCrop(i, f, size));
+  }
+
+  /** The features a door's own liveness head reads (model/liveness/doorPadFeatures.ts) of a face found by `analyze`. */
+  doorPadFeatures(image: RgbImage, face: Face): Float32Array {
+    return doorPadFeatures(this.livenessCrop(image, face, DOOR_PAD_SIDE).data);
   }
 
   /** p(live) of a face by facelock's trained passive net (calibrated by temperature scaling). */

@@ -106,12 +106,14 @@ export const configSchema = z.strictObject({
   liveness: z
     .strictObject({
       /**
-       * texture: facelock's LBP texture model (model/weights/texture-liveness.json; on NUAA's session-disjoint dev it
+       * auto (the default): the door's own head when the calibration file has one (`facelock calibrate liveness`),
+       * else the texture model. door: the door's own head, and refuse to start without it. texture: facelock's LBP
+       * texture model (model/weights/texture-liveness.json; on NUAA's session-disjoint dev it
        * lets through 10% of printed-photo frames at 5% BPCER, where the trained net lets through 61%); trained:
        * facelock's passive net (`facelock train liveness` makes both); shipped: Human's antispoof net with
        * decision.minAntispoof (it passes 99.8% of printed photos).
        */
-      model: z.enum(['texture', 'trained', 'shipped']).default('texture'),
+      model: z.enum(['auto', 'door', 'texture', 'trained', 'shipped']).default('auto'),
       /**
        * Blink and 3-D head motion over an approach. optional: a tilt one plane explains (a photo or screen turned in
        * front of the camera) vetoes; required: every approach must show a blink or parallax, and a user who keeps

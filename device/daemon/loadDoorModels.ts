@@ -3,7 +3,8 @@ import { loadFaceEngine } from '../../model/loadFaceEngine.js';
 import { MODELS } from '../../model/manifest.js';
 import type { FacelockConfig } from '../config/configSchema.js';
 import { loadOperatingCalibration } from '../door/calibrationFile.js';
-import { minLiveness } from '../pipeline/buildDoorPipeline.js';
+import { minLiveness, resolveLivenessModel } from '../pipeline/buildDoorPipeline.js';
+import { livenessTier } from './livenessTier.js';
 
 /** The face engine, the operating threshold from the calibration file, and the liveness rule, each logged. */
 export async function loadDoorModels(config: Readonly<FacelockConfig>, log: Logger) {
@@ -27,16 +28,29 @@ export async function loadDoorModels(config: Readonly<FacelockConfig>, log: Logg
     engine.info.modelHashes,
     log.child('decision'),
   );
+  const model = resolveLivenessModel(config, calibration);
   const needed = minLiveness(config, engine, calibration);
-  const liveness = { minLiveness: needed.threshold, active: config.liveness.active };
-  const files = { texture: MODELS.textureLiveness.files[0], trained: MODELS.passiveLiveness.files[1], shipped: undefined };
+  const door = calibration.doorLiveness;
+  const liveness = {
+    model,
+    minLiveness: needed.threshold,
+    active: config.liveness.active,
+    ...(model === 'door' && door ? { door: door.head } : {}),
+  };
+  const files = { texture: MODELS.textureLiveness.files[0], trained: MODELS.passiveLiveness.files[1] };
+  const file = model === 'texture' || model === 'trained' ? files[model] : undefined;
   log.info('liveness', {
-    model: `${config.liveness.model}${files[config.liveness.model] ? ` ${files[config.liveness.model]?.sha256.slice(0, 12)}` : ' antispoof'}`,
+    model: `${model}${file ? ` ${file.sha256.slice(0, 12)}` : model === 'shipped' ? ' antispoof' : ''}`,
     minLiveness: liveness.minLiveness,
     thresholdFrom: needed.from,
     active: config.liveness.active,
   });
-  if (config.liveness.model === 'shipped')
+  log.info('presentation attacks', { tier: livenessTier(config, model, door) });
+  if (model === 'shipped')
     log.warn('liveness.model is shipped: Human’s antispoof net passes nearly every printed photo (APCER 99.8% on NUAA)');
+  if (!door && !(config.camera.kind === 'rpicam' && config.camera.infrared))
+    log.warn(
+      'this door has no liveness calibration of its own: on a camera the factory model never saw, printed photos and phone screens pass most of the time (README, "What stops what"); run facelock calibrate liveness --presentations DIR',
+    );
   return { engine, calibration, liveness };
 }

@@ -3,6 +3,8 @@ import { ConfigError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { ProbabilityModel } from '../../common/scoreCalibration.js';
 import { calibrationBoundsProblem, defaultThreshold } from '../../model/defaultThresholds.js';
+import { DOOR_PAD_DIMENSIONS, DOOR_PAD_FEATURES } from '../../model/liveness/doorPadFeatures.js';
+import type { LinearModel } from '../../model/liveness/texture/linearModel.js';
 
 export const CALIBRATION_FORMAT = 'facelock-calibration/1';
 
@@ -28,8 +30,29 @@ export interface CalibrationFile {
    * with it, and the rates on the headline part (counts of presentations; approach = k of n consecutive frames).
    */
   readonly liveness?: CalibratedLiveness;
+  /** The door's own presentation-attack head (`facelock calibrate liveness`), fitted on its camera's presentations. */
+  readonly doorLiveness?: DoorLivenessCalibration;
   readonly createdAt: string;
   readonly gitCommit: string;
+}
+
+/** A door's own liveness calibration: the head over the factory features, its threshold and what it was measured at. */
+export interface DoorLivenessCalibration {
+  readonly features: string;
+  readonly head: { readonly model: LinearModel; readonly lambda: number; readonly temperature: number };
+  /** p(live) at or above which a frame counts as live, chosen on held-apart recordings for `targetBpcer`. */
+  readonly threshold: number;
+  readonly targetBpcer: number;
+  /** sha256 of the model files that place the face crop the features are read from. */
+  readonly modelHashes: Readonly<Record<string, string>>;
+  /** Held-apart rates (each recording scored by a head that never saw it), per frame and per approach. */
+  readonly measured: {
+    readonly frame: { readonly bpcer: Count; readonly species: Readonly<Record<string, Count>> };
+    readonly approach: { readonly bpcer: Count; readonly species: Readonly<Record<string, Count>> };
+    readonly tooFew: readonly string[];
+    readonly recordings: Readonly<Record<string, number>>;
+  };
+  readonly createdAt: string;
 }
 
 export interface CalibratedLiveness {
@@ -48,6 +71,8 @@ export interface OperatingCalibration {
   readonly probability?: ProbabilityModel;
   /** The liveness threshold the calibration measured, for the model it was measured with. */
   readonly liveness?: { readonly model: CalibratedLiveness['model']; readonly threshold: number };
+  /** The door's own presentation-attack head, when `facelock calibrate liveness` made one for these models. */
+  readonly doorLiveness?: DoorLivenessCalibration;
 }
 
 /**
@@ -74,6 +99,14 @@ export function loadOperatingCalibration(
   } catch (err) {
     throw new ConfigError(`calibration file ${file} cannot be read as JSON: ${(err as Error).message}`, { cause: err });
   }
+  const door = checkedDoorLiveness(cal.doorLiveness, file, modelHashes);
+  if (cal.embedder === undefined && cal.threshold === undefined) {
+    const t = defaultThreshold(embedder);
+    log.warn('the calibration file holds no face threshold: using the default measured on lfw-dev; run facelock calibrate --pairs', {
+      threshold: t,
+    });
+    return { threshold: t, ...(door ? { doorLiveness: door } : {}) };
+  }
   if (cal.embedder !== embedder) {
     throw new ConfigError(`calibration file ${file} is for embedder ${cal.embedder}; this engine uses ${embedder}: recalibrate`);
   }
@@ -96,5 +129,42 @@ export function loadOperatingCalibration(
     threshold: cal.threshold,
     ...(cal.probability ? { probability: cal.probability } : {}),
     ...(l ? { liveness: { model: l.model, threshold: l.threshold } } : {}),
+    ...(door ? { doorLiveness: door } : {}),
   };
+}
+
+/**
+ * The door's own liveness head, checked: made for these model files and these features, with a head of the right
+ * size and a threshold in (0, 1). A stale or damaged one is refused with the command that makes it again.
+ */
+export function checkedDoorLiveness(
+  d: DoorLivenessCalibration | undefined,
+  file: string,
+  modelHashes: Readonly<Record<string, string>>,
+): DoorLivenessCalibration | undefined {
+  if (d === undefined) return undefined;
+  const redo = 'run `facelock calibrate liveness --presentations DIR` again (the presentations it keeps sealed are reused)';
+  if (d.features !== DOOR_PAD_FEATURES)
+    throw new ConfigError(
+      `calibration file ${file}: the door's liveness head was fitted on features ${d.features}, this version reads ${DOOR_PAD_FEATURES}: ${redo}`,
+    );
+  const differing = Object.keys(modelHashes).filter((k) => d.modelHashes?.[k] !== modelHashes[k]);
+  if (differing.length > 0)
+    throw new ConfigError(
+      `calibration file ${file}: the door's liveness head was made for other model files (${differing.join(', ')}): ${redo}`,
+    );
+  const m = d.head?.model;
+  const sized = (v: unknown) => Array.isArray(v) && v.length === DOOR_PAD_DIMENSIONS && v.every((x) => Number.isFinite(x));
+  if (
+    !m ||
+    !sized(m.mean) ||
+    !sized(m.scale) ||
+    !sized(m.weights) ||
+    !Number.isFinite(m.bias) ||
+    m.scale.some((x) => x <= 0) ||
+    !(d.head.temperature > 0) ||
+    !(d.threshold > 0 && d.threshold < 1)
+  )
+    throw new ConfigError(`calibration file ${file}: the door's liveness head is damaged (sizes, temperature or threshold): ${redo}`);
+  return d;
 }

@@ -1,12 +1,12 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fitLogistic, logLoss } from '../../calibration/logisticRegression.js';
 import { sha256 } from '../../common/hashing.js';
 import { fitTemperature } from '../../common/scoreCalibration.js';
 import { linearLogit } from '../../model/liveness/texture/linearModel.js';
 import { TEXTURE_FILE, TEXTURE_FORMAT, type TextureModelMeta } from '../../model/liveness/texture/textureModelFile.js';
 import type { LivenessSample, SamplePart } from './livenessData.js';
 import { thresholdForBpcer } from './livenessEvaluation.js';
-import { fitLogistic, logLoss } from './logisticRegression.js';
 
 export interface TextureTrainOptions {
   readonly side: number;

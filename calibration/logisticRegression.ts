@@ -4,7 +4,7 @@
  * standardised first (the mean and scale are part of the model). Sized for a few thousand samples of a few hundred
  * features: each step forms the d x d Hessian.
  */
-import { type LinearModel, linearLogit } from '../../model/liveness/texture/linearModel.js';
+import { type LinearModel, linearLogit } from '../model/liveness/texture/linearModel.js';
 
 export interface FitOptions {
   /** L2 strength on the weights (not the bias), per sample: loss = mean weighted log loss + lambda/2 |w|^2. */

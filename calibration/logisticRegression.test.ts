@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../common/seededRandom.js';
-import { linearLogit } from '../../model/liveness/texture/linearModel.js';
+import { seededRandom } from '../common/seededRandom.js';
+import { linearLogit } from '../model/liveness/texture/linearModel.js';
 import { balancedWeights, fitLogistic, logLoss } from './logisticRegression.js';
 
 /** Two overlapping Gaussian classes in 3-D; the third feature is noise, and class 1 is the rarer one. */

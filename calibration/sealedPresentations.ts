@@ -1,0 +1,87 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { TemplateKey } from '../device/store/templateCipher.js';
+
+const MAGIC = Buffer.from('FLDL1');
+const AAD = Buffer.from('facelock door liveness presentations v1');
+
+/** One frame a door was shown: its features (never its pixels), the recording and the species (none: live). */
+export interface PresentationFeatures {
+  readonly recording: string;
+  readonly species: string | null;
+  /** sha256 of the image the features came from: the same frame shown twice is kept once. */
+  readonly image: string;
+  readonly features: Float32Array;
+}
+
+interface Stored {
+  readonly features: string;
+  readonly frames: { r: string; s: string | null; i: string; f: string }[];
+}
+
+/**
+ * The presentations a door was calibrated on, as features, sealed with AES-256-GCM under the template key and written
+ * atomically, so that a later calibration can add recordings without the old ones being shown again. A file that does
+ * not open (another key after a rotation, a damaged file) or holds other features is discarded with the reason.
+ */
+export function readSealedPresentations(
+  file: string,
+  key: TemplateKey,
+  featuresName: string,
+): { frames: PresentationFeatures[]; discarded?: string } {
+  if (!existsSync(file)) return { frames: [] };
+  try {
+    const raw = readFileSync(file);
+    if (!raw.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a facelock presentations file');
+    const iv = raw.subarray(MAGIC.length, MAGIC.length + 12);
+    const tag = raw.subarray(MAGIC.length + 12, MAGIC.length + 28);
+    const decipher = createDecipheriv('aes-256-gcm', key.bytes, iv);
+    decipher.setAAD(AAD);
+    decipher.setAuthTag(tag);
+    const plain = Buffer.concat([decipher.update(raw.subarray(MAGIC.length + 28)), decipher.final()]);
+    const stored = JSON.parse(plain.toString('utf8')) as Stored;
+    if (stored.features !== featuresName)
+      return { frames: [], discarded: `${file} holds features ${stored.features}, not ${featuresName}: its presentations are not reused` };
+    return {
+      frames: stored.frames.map((x) => {
+        const b = Buffer.from(x.f, 'base64');
+        return { recording: x.r, species: x.s, image: x.i, features: new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4).slice() };
+      }),
+    };
+  } catch (err) {
+    return { frames: [], discarded: `${file} could not be opened (${(err as Error).message}): its presentations are not reused` };
+  }
+}
+
+/** Seals and writes the presentations (temporary file, fsync, rename: a crash leaves the old file or the new one). */
+export function writeSealedPresentations(
+  file: string,
+  key: TemplateKey,
+  featuresName: string,
+  frames: readonly PresentationFeatures[],
+): void {
+  const stored: Stored = {
+    features: featuresName,
+    frames: frames.map((x) => ({
+      r: x.recording,
+      s: x.species,
+      i: x.image,
+      f: Buffer.from(x.features.buffer, x.features.byteOffset, x.features.byteLength).toString('base64'),
+    })),
+  };
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key.bytes, iv);
+  cipher.setAAD(AAD);
+  const body = Buffer.concat([cipher.update(Buffer.from(JSON.stringify(stored), 'utf8')), cipher.final()]);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}

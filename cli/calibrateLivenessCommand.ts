@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { calibrateDoorLiveness } from '../calibration/doorLivenessCalibration.js';
+import type { PadMeasurement } from '../calibration/padMeasure.js';
+import { formatProportion } from '../calibration/presentationAttackRates.js';
+import { readPresentationSet } from '../calibration/presentationSet.js';
+import { ConfigError, ExitCode, UsageError } from '../common/errors.js';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
+import { CALIBRATION_FORMAT } from '../device/door/calibrationFile.js';
+import { keySource, readKeyFile } from '../device/store/keyFile.js';
+import { type CliContext, runCommand } from './cliContext.js';
+import { rate } from './optionParsers.js';
+
+interface Options {
+  presentations?: string;
+  config?: string;
+  write?: string;
+  targetBpcer: number;
+  fresh: boolean;
+  out: string;
+}
+
+export const SEALED_PRESENTATIONS = 'door-liveness-presentations.sealed';
+
+/** `facelock calibrate liveness`: the door learns its own camera's live faces and attacks. */
+export function registerCalibrateLiveness(calibrate: Command, context: () => CliContext): void {
+  calibrate
+    .command('liveness')
+    .description(
+      "fit this door's own presentation-attack head on its camera's live faces and attacks (features only, kept sealed) and write it into the calibration file",
+    )
+    .option(
+      '--presentations <dir>',
+      'labelled frames of this camera: live/ and one folder per attack species (print/, phone-photo/, phone-video/, ...), a sub-folder per recording',
+    )
+    .option('--config <file>', `daemon config (decision.calibrationFile, decision.k/n; default ${DEFAULT_CONFIG_FILE} when it exists)`)
+    .option('--write <file>', 'the calibration file to write the head into (default: the config’s decision.calibrationFile)')
+    .option('--target-bpcer <rate>', 'share of live frames the door may refuse (chosen on held-apart recordings)', rate, 0.05)
+    .option('--fresh', 'forget the presentations kept from earlier calibrations of this door', false)
+    .option('--out <dir>', 'folder for report.json', 'facelock-liveness-calibration')
+    .addHelpText(
+      'after',
+      '\nShow the camera at least 2 live recordings and 2 attack recordings (better: several people, each species you fear, ~50 frames each).\nExit status: 0 done, 2 usage, 3 bad config, 4 bad data (no face, too few recordings), 5 model fault.',
+    )
+    .action(async (own: Options, cmd: Command) => {
+      // calibrate's own --config, --write and --out take those options wherever they stand on the line
+      const parent = cmd.parent;
+      const given = <K extends 'config' | 'write' | 'out'>(name: K): Options[K] | undefined =>
+        parent?.getOptionValueSource(name) === 'cli' ? (parent.getOptionValue(name) as Options[K]) : undefined;
+      const opts: Options = {
+        ...own,
+        ...(given('config') === undefined ? {} : { config: given('config') as string }),
+        ...(given('write') === undefined ? {} : { write: given('write') as string }),
+        ...(given('out') === undefined ? {} : { out: given('out') as string }),
+      };
+      const ctx = context();
+      await runCommand(ctx, () => calibrateLiveness(ctx, opts));
+    });
+}
+
+/** The command's work: read, extract, fit, measure, write. */
+async function calibrateLiveness(ctx: CliContext, opts: Options): Promise<number> {
+  if (!opts.presentations)
+    throw new UsageError(
+      'give --presentations DIR (live/ and one folder per attack species); guided capture at the camera is not built yet',
+    );
+  const configFile = opts.config ?? DEFAULT_CONFIG_FILE;
+  const config = loadConfigFile(configFile, { required: opts.config !== undefined });
+  const target = opts.write ?? config.decision.calibrationFile;
+  if (!target)
+    throw new UsageError(
+      'say where the calibration file is: --write FILE, or decision.calibrationFile in the config (the daemon reads it from there)',
+    );
+  const set = readPresentationSet(opts.presentations);
+  const existing = readExisting(resolve(target));
+  const paths = ctx.options.paths;
+  const key = readKeyFile(keySource(paths.keyFile));
+  const { engine } = await ctx.loadEngine();
+  let shown = 0;
+  const result = await calibrateDoorLiveness(
+    engine,
+    set.presentations,
+    {
+      sealedFile: join(paths.stateDir, SEALED_PRESENTATIONS),
+      key,
+      fresh: opts.fresh,
+      targetBpcer: opts.targetBpcer,
+      rule: { k: config.decision.k, n: config.decision.n },
+      lambdas: [1e-3, 1e-2, 1e-1],
+      folds: 5,
+    },
+    (done, total) => {
+      if (done === total || performance.now() - shown > 2000) {
+        shown = performance.now();
+        ctx.progress(`faces: ${done}/${total} frames`);
+      }
+    },
+  );
+  if (result.discarded) ctx.log.warn(result.discarded);
+  const file = resolve(target);
+  const body = existing ?? { format: CALIBRATION_FORMAT, createdAt: result.record.createdAt };
+  writeFileSync(`${file}.tmp`, `${JSON.stringify({ ...body, doorLiveness: result.record }, null, 2)}\n`, { mode: 0o644 });
+  renameSync(`${file}.tmp`, file);
+  const out = resolve(opts.out);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    join(out, 'report.json'),
+    `${JSON.stringify({ tool: 'facelock calibrate liveness', presentations: set.dir, layout: set.layout, ...result, record: undefined, threshold: result.record.threshold, recordings: result.record.measured.recordings }, null, 1)}\n`,
+  );
+  printReport(ctx, result.measurement, result, file);
+  return ExitCode.ok;
+}
+
+/** The calibration file as it stands (its face threshold is kept), or undefined when there is none yet. */
+function readExisting(file: string): Record<string, unknown> | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError(`calibration file ${file} cannot be read as JSON (${(err as Error).message}): fix or remove it first`, {
+      cause: err,
+    });
+  }
+}
+
+function printReport(
+  ctx: CliContext,
+  m: PadMeasurement,
+  r: {
+    frames: number;
+    reused: number;
+    noFace: Readonly<Record<string, number>>;
+    record: { threshold: number; measured: { recordings: Readonly<Record<string, number>> } };
+  },
+  file: string,
+): void {
+  const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+  ctx.print(
+    `door liveness head: ${r.frames} frames (${r.reused} kept from earlier calibrations), threshold ${r.record.threshold.toFixed(4)}`,
+  );
+  ctx.print(
+    `recordings: ${Object.entries(r.record.measured.recordings)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ')}`,
+  );
+  ctx.print('held-apart rates (each recording scored by a head that never saw it), 95% Wilson intervals:');
+  ctx.print(`  BPCER per frame ${formatProportion(m.frame.bpcer, pct)}; per approach ${formatProportion(m.approach.bpcer, pct)}`);
+  for (const s of m.frame.species) {
+    const a = m.approach.species.find((x) => x.species === s.species);
+    ctx.print(
+      `  APCER ${s.species}: per frame ${formatProportion(s.apcer, pct)}; per approach ${a ? formatProportion(a.apcer, pct) : '-'}`,
+    );
+  }
+  if (m.auc !== null) ctx.print(`  AUC ${m.auc.toFixed(3)}`);
+  if (m.tooFew.length > 0) ctx.print(`too few to measure a rate: ${m.tooFew.join('; ')}`);
+  if (Object.keys(r.noFace).length > 0) ctx.print(`frames without a face (not used): ${JSON.stringify(r.noFace)}`);
+  ctx.print('not shown, so not measured: any species without a folder (a mask, a paper cut-out, another phone)');
+  ctx.print(`written: ${file} (doorLiveness); restart facelock run to use it`);
+}

@@ -1,0 +1,114 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readJsonLines, type Transition } from '../test/daemonFixture.js';
+import { datasetForTests } from '../test/datasets.js';
+import { runCli } from '../test/runCli.js';
+
+const ra = datasetForTests('replayAttack', 'the door that learns its own camera (Replay-Attack)');
+
+/** Six Replay-Attack train people: the presentations the door is calibrated on (never the devel client below). */
+const CALIBRATION_PEOPLE = ['001', '002', '004', '006', '007', '008'];
+/** A devel client: a person the door's head never saw. */
+const CLIENT = '003';
+
+const videos = () =>
+  readFileSync(join(ra as string, 'videos.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','))
+    .map(([split, video, client, , species]) => ({
+      split: split as string,
+      video: video as string,
+      client: client as string,
+      species: species as string,
+    }));
+/** Links the frames of some videos into a folder (the frames stay where the dataset keeps them). */
+const link = (folder: string, split: string, names: readonly string[]) => {
+  mkdirSync(folder, { recursive: true });
+  for (const v of names)
+    for (const f of readdirSync(join(ra as string, split, v)).sort())
+      symlinkSync(join(ra as string, split, v, f), join(folder, `${v}_${f}`));
+  return folder;
+};
+const config = (dir: string, name: string, source: string, calibration: boolean) => {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(
+    file,
+    [
+      `stateDir: ${join(dir, 'state')}`,
+      `keyFile: ${join(dir, 'key')}`,
+      `lock: { driver: sim, simFile: ${join(dir, `${name}.lock.jsonl`)}, unlockMs: 500 }`,
+      'status: { port: 0 }',
+      `camera: { kind: replay, source: ${source}, framerate: 10 }`,
+      ...(calibration ? [`decision: { calibrationFile: ${join(dir, 'calibration.json')} }`] : []),
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  return file;
+};
+const transitions = (dir: string, name: string) => readJsonLines<Transition>(join(dir, `${name}.lock.jsonl`));
+
+describe.runIf(ra)("facelock run with the door's own liveness calibration (real process, Replay-Attack frames, simulated lock)", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'facelock-door-liveness-'));
+  const base = ['--state-dir', join(dir, 'state'), '--key-file', join(dir, 'key')];
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('keeps a phone-video replay of an enrolled person locked and opens for their other live video', async () => {
+    const all = videos();
+    const live = (client: string, what: string) => `client${client}_session01_webcam_authenticate_${what}`;
+    expect((await runCli([...base, 'key', 'init'])).code).toBe(0);
+    const enrol = link(join(dir, 'enrol'), 'devel', [live(CLIENT, 'controlled_1'), live(CLIENT, 'adverse_1')]);
+    const enrolled = await runCli([...base, 'enroll', 'add', 'client3', '--images', enrol]);
+    expect(enrolled.code, enrolled.stdout + enrolled.stderr).toBe(0);
+    const phoneVideo = all.filter((v) => v.split === 'devel' && v.client === CLIENT && v.species === 'phone-video').map((v) => v.video);
+    expect(phoneVideo.length).toBe(4);
+    const attack = link(join(dir, 'attack'), 'devel', phoneVideo);
+    const door = link(join(dir, 'live'), 'devel', [live(CLIENT, 'controlled_2'), live(CLIENT, 'adverse_2')]);
+
+    // before the door knows its camera: the daemon says so at start
+    const uncalibrated = await runCli(['run', '--config', config(dir, 'uncalibrated', attack, false)]);
+    expect(uncalibrated.code, uncalibrated.stderr).toBe(0);
+    expect(uncalibrated.stdout).toMatch(/this door has no liveness calibration of its own/);
+    expect(uncalibrated.stdout).toMatch(/presentation attacks tier=.*factory texture model/);
+
+    // the door learns its camera from other people's live faces and attacks (features only, kept sealed)
+    const presentations = join(dir, 'presentations');
+    for (const v of all.filter((x) => x.split === 'train' && CALIBRATION_PEOPLE.includes(x.client)))
+      link(join(presentations, v.species, v.video), 'train', [v.video]);
+    const calibrated = await runCli([
+      ...base,
+      'calibrate',
+      'liveness',
+      '--presentations',
+      presentations,
+      '--write',
+      join(dir, 'calibration.json'),
+      '--out',
+      join(dir, 'report'),
+    ]);
+    expect(calibrated.code, calibrated.stdout + calibrated.stderr).toBe(0);
+    expect(calibrated.stdout).toMatch(/recordings: live 24, phone-photo 24, phone-video 24, print 24, tablet-photo 24, tablet-video 24/);
+    expect(calibrated.stdout).toMatch(/APCER phone-video: per frame [\d.]+% \(\d+\/120/);
+    const sealed = readFileSync(join(dir, 'state', 'door-liveness-presentations.sealed'));
+    expect(sealed.subarray(0, 5).toString()).toBe('FLDL1');
+    expect(sealed.includes(Buffer.from('phone-video'))).toBe(false); // sealed: not even the species names are readable
+
+    await runCli([...base, 'lockout', 'clear']);
+    const a = await runCli(['run', '--config', config(dir, 'attack', attack, true)]);
+    expect(a.code, a.stdout + a.stderr).toBe(0);
+    expect(a.stdout).toMatch(/liveness model=door minLiveness=0\.\d+ thresholdFrom=door-calibration/);
+    expect(a.stdout).toMatch(/presentation attacks tier=.*door's own calibration/);
+    expect(a.stdout).not.toMatch(/no liveness calibration of its own/);
+    expect(a.stdout).toMatch(/decision outcome=reject .*reason=spoof/);
+    expect(a.stdout).not.toMatch(/outcome=unlock/);
+    expect(transitions(dir, 'attack').every((x) => x.state === 'locked')).toBe(true);
+
+    await runCli([...base, 'lockout', 'clear']);
+    const l = await runCli(['run', '--config', config(dir, 'live', door, true)]);
+    expect(l.code, l.stdout + l.stderr).toBe(0);
+    expect(l.stdout).toMatch(/decision outcome=unlock user=client3 /);
+    expect(transitions(dir, 'live').some((x) => x.state === 'unlocked')).toBe(true);
+  });
+});

@@ -1,0 +1,35 @@
+import { COLOUR_LBP_FEATURES, colourLbpFeatures } from './texture/colourLbp.js';
+import { toGrey } from './texture/lbpFeatures.js';
+import { type LinearModel, linearLogit } from './texture/linearModel.js';
+import { SPECTRUM_RINGS, spectrumFeatures } from './texture/spectrumFeatures.js';
+
+/**
+ * The features a door's own presentation-attack head is fitted on (`facelock calibrate liveness`): colour LBP (HSV and
+ * YCbCr) and the DCT ring energies of a 64 px face crop (Human's face box and margin). Chosen on the cross-camera
+ * protocol (scripts/pad/evalPadProtocol.ts; docs/decisions.md): fitted on some people of a camera, they separate new
+ * people of that camera; fitted on another camera, nothing here does. The name is versioned: a head fitted on other
+ * features is refused.
+ */
+export const DOOR_PAD_FEATURES = 'colour-lbp64+dct-rings64/1';
+export const DOOR_PAD_SIDE = 64;
+export const DOOR_PAD_DIMENSIONS = COLOUR_LBP_FEATURES + SPECTRUM_RINGS;
+
+/** The door features of an RGB crop of DOOR_PAD_SIDE pixels square, values 0-255. */
+export function doorPadFeatures(rgb: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(DOOR_PAD_DIMENSIONS);
+  out.set(colourLbpFeatures(rgb, DOOR_PAD_SIDE), 0);
+  out.set(spectrumFeatures(toGrey(Float32Array.from(rgb), DOOR_PAD_SIDE), DOOR_PAD_SIDE), COLOUR_LBP_FEATURES);
+  return out;
+}
+
+/** A door's head over those features: p(live) = sigmoid(logit / temperature). */
+export interface DoorPadHead {
+  readonly features: typeof DOOR_PAD_FEATURES;
+  readonly model: LinearModel;
+  readonly temperature: number;
+  readonly threshold: number;
+}
+
+export function doorPadProbability(head: Pick<DoorPadHead, 'model' | 'temperature'>, features: ArrayLike<number>): number {
+  return 1 / (1 + Math.exp(-linearLogit(head.model, features) / head.temperature));
+}
