@@ -194,7 +194,9 @@ describe.runIf(ready)('facelock calibrate: bounds of a door operating point, the
     mkdirSync(noLists, { recursive: true });
     const early = await runCli([...base, 'calibrate', '--pairs', pairs, '--attacks', noLists, '--no-cache', '--out', join(dir, 'x')]);
     expect(early.code).toBe(4);
-    expect(early.stderr).toMatch(/client_train_raw\.txt is missing/);
+    expect(early.stderr).toMatch(
+      /is no presentation folder facelock knows: a NUAA folder holds client_train_raw\.txt and imposter_train_raw\.txt, a Replay-Attack folder videos\.csv/,
+    );
     expect(early.stdout + early.stderr).not.toMatch(/lfw features/);
     const nothing = await runCli([...base, 'calibrate']);
     expect(nothing.code).toBe(2);

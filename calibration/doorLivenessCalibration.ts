@@ -30,6 +30,9 @@ export interface DoorLivenessResult {
   readonly noFace: Readonly<Record<string, number>>;
   readonly frames: number;
   readonly reused: number;
+  /** What was held apart when the threshold was chosen: people (named by the folders) or recordings. */
+  readonly heldApartBy: 'person' | 'recording';
+  readonly people: number;
   readonly discarded?: string;
 }
 
@@ -48,7 +51,13 @@ export async function presentationFeatures(
     const face = (await engine.analyze(image, { maxFaces: 1, embed: false, liveness: false })).faces[0];
     const species = p.attack ? (p.species ?? 'unnamed') : null;
     if (face)
-      frames.push({ recording: p.sequence ?? p.file, species, image: sha256(bytes), features: engine.doorPadFeatures(image, face) });
+      frames.push({
+        recording: p.sequence ?? p.file,
+        person: p.subject,
+        species,
+        image: sha256(bytes),
+        features: engine.doorPadFeatures(image, face),
+      });
     else noFace[species ?? 'live'] = (noFace[species ?? 'live'] ?? 0) + 1;
     progress(++done, presentations.length);
   }
@@ -57,7 +66,7 @@ export async function presentationFeatures(
 
 /**
  * The door learns its own camera: the presentations' features join those kept from earlier calibrations (sealed),
- * a head is fitted with every recording scored by a fold that never saw it, the threshold is chosen for the target
+ * a head is fitted with every person (or, unnamed, every recording) scored by a fold that never saw them, the threshold is chosen for the target
  * BPCER on those held-apart scores, and the held-apart rates per species say what the head does and what could not
  * be measured.
  */
@@ -67,7 +76,17 @@ export async function calibrateDoorLiveness(
   o: DoorLivenessOptions,
   progress: (done: number, total: number) => void,
 ): Promise<DoorLivenessResult> {
-  const { frames: fresh, noFace } = await presentationFeatures(engine, presentations, progress);
+  const { frames, noFace } = await presentationFeatures(engine, presentations, progress);
+  return fitDoorLiveness(engine.info.modelHashes, frames, noFace, o);
+}
+
+/** Joins new frames to the kept ones, seals them all, fits and measures the head (calibrateDoorLiveness says how). */
+export function fitDoorLiveness(
+  modelHashes: Readonly<Record<string, string>>,
+  fresh: readonly PresentationFeatures[],
+  noFace: Readonly<Record<string, number>>,
+  o: DoorLivenessOptions,
+): DoorLivenessResult {
   const kept = o.fresh ? { frames: [] } : readSealedPresentations(o.sealedFile, o.key, DOOR_PAD_FEATURES);
   const seen = new Set(fresh.map((f) => f.image));
   const frames = [...kept.frames.filter((f) => !seen.has(f.image)), ...fresh];
@@ -80,10 +99,13 @@ export async function calibrateDoorLiveness(
     );
   writeSealedPresentations(o.sealedFile, o.key, DOOR_PAD_FEATURES, frames);
   const labels = Uint8Array.from(frames.map((f) => (f.species === null ? 1 : 0)));
+  // people held apart where the folders name at least three (a new person is what the door will meet), else recordings
+  const people = new Set(frames.map((f) => f.person)).size;
+  const heldApartBy = people >= 3 ? 'person' : 'recording';
   const fit = fitPadHead(
     frames.map((f) => f.features),
     labels,
-    frames.map((f) => f.recording),
+    frames.map((f) => (heldApartBy === 'person' ? f.person : f.recording)),
     { lambdas: o.lambdas, targetBpcer: o.targetBpcer, folds: o.folds },
   );
   const order = new Map<string, number>();
@@ -109,7 +131,7 @@ export async function calibrateDoorLiveness(
     head: { model: fit.head.model, lambda: fit.head.lambda, temperature: fit.head.temperature },
     threshold: fit.head.threshold,
     targetBpcer: o.targetBpcer,
-    modelHashes: engine.info.modelHashes,
+    modelHashes,
     measured: {
       frame: counts(measurement.frame),
       approach: counts(measurement.approach),
@@ -124,6 +146,8 @@ export async function calibrateDoorLiveness(
     noFace,
     frames: frames.length,
     reused: frames.length - fresh.length,
+    heldApartBy,
+    people,
     ...(kept.discarded ? { discarded: kept.discarded } : {}),
   };
 }

@@ -10,7 +10,8 @@ const SPECIES = /^[a-z0-9][a-z0-9-]{0,39}$/;
  * A door's own labelled presentations (`facelock calibrate liveness --presentations DIR`): `live/` and one folder per
  * attack species (`print/`, `phone-photo/`, `phone-video/`, ...). A folder holds its images directly (one recording)
  * or in sub-folders, one per recording (one person's approach, one photo or video shown); frames of a recording are in
- * file-name order. The recording is the unit that is held apart when the door's head is measured.
+ * file-name order. A sub-folder named `PERSON--anything` says whose face it shows: the door's head is then measured
+ * with each person held apart (what a new person at the door will see); without names, each recording is held apart.
  */
 export function readDoorPresentations(dir: string): Presentation[] {
   if (!existsSync(join(dir, 'live')) || !statSync(join(dir, 'live')).isDirectory())
@@ -45,7 +46,7 @@ export function readDoorPresentations(dir: string): Presentation[] {
         out.push({
           file,
           attack,
-          subject: recording,
+          subject: personOf(recording),
           session: '',
           ...(attack ? { species: name } : {}),
           sequence: recording,
@@ -54,4 +55,11 @@ export function readDoorPresentations(dir: string): Presentation[] {
       });
   }
   return out;
+}
+
+/** The person a recording shows: the sub-folder name before `--`, else the recording itself. */
+export function personOf(recording: string): string {
+  const leaf = recording.split('/').at(-1) ?? recording;
+  const at = leaf.indexOf('--');
+  return at > 0 ? leaf.slice(0, at) : recording;
 }

@@ -20,6 +20,8 @@ export interface PadMeasurement {
   readonly auc: number | null;
   /** Per species: APCER per frame at the threshold that rejects 5% of these live frames (chosen on the data itself). */
   readonly apcerAtBpcer5: readonly { readonly species: string; readonly apcer: Proportion }[];
+  /** The door's rule at that same threshold: per-approach APCER per species and BPCER (what the best threshold could do). */
+  readonly approachAtBpcer5: PadRates;
   /** Species with fewer than `minAttacks` frames, and live frames fewer than `minBonaFide`: too few to say a rate. */
   readonly tooFew: readonly string[];
 }
@@ -55,9 +57,21 @@ export function measurePad(
     const of = attacks.filter((s) => (s.species ?? 'unnamed') === sp);
     return { species: sp, apcer: proportion(of.filter((s) => value(s) >= at5 && s.score !== undefined).length, of.length) };
   });
+  const approachAtBpcer5 = padRates(
+    windows.map((w) =>
+      decision(
+        w[0] as ScoredFrame,
+        kOfNAccepted(
+          w.map((s) => s.score !== undefined && s.score >= at5),
+          rule.k,
+          rule.n,
+        ),
+      ),
+    ),
+  );
   const tooFew = [
     ...frame.species.filter((s) => s.apcer.of < enough.minAttacks).map((s) => `${s.species}: ${s.apcer.of} attack frames`),
     ...(frame.bpcer.of < enough.minBonaFide ? [`live: ${frame.bpcer.of} frames`] : []),
   ];
-  return { threshold, frame, approach, auc, apcerAtBpcer5, tooFew };
+  return { threshold, frame, approach, auc, apcerAtBpcer5, approachAtBpcer5, tooFew };
 }

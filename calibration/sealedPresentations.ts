@@ -9,6 +9,8 @@ const AAD = Buffer.from('facelock door liveness presentations v1');
 /** One frame a door was shown: its features (never its pixels), the recording and the species (none: live). */
 export interface PresentationFeatures {
   readonly recording: string;
+  /** Whose face it shows, where the folder said (`PERSON--...`); else the recording. Folds hold people apart. */
+  readonly person: string;
   readonly species: string | null;
   /** sha256 of the image the features came from: the same frame shown twice is kept once. */
   readonly image: string;
@@ -17,7 +19,7 @@ export interface PresentationFeatures {
 
 interface Stored {
   readonly features: string;
-  readonly frames: { r: string; s: string | null; i: string; f: string }[];
+  readonly frames: { r: string; p?: string; s: string | null; i: string; f: string }[];
 }
 
 /**
@@ -46,7 +48,13 @@ export function readSealedPresentations(
     return {
       frames: stored.frames.map((x) => {
         const b = Buffer.from(x.f, 'base64');
-        return { recording: x.r, species: x.s, image: x.i, features: new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4).slice() };
+        return {
+          recording: x.r,
+          person: x.p ?? x.r,
+          species: x.s,
+          image: x.i,
+          features: new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4).slice(),
+        };
       }),
     };
   } catch (err) {
@@ -65,6 +73,7 @@ export function writeSealedPresentations(
     features: featuresName,
     frames: frames.map((x) => ({
       r: x.recording,
+      p: x.person,
       s: x.species,
       i: x.image,
       f: Buffer.from(x.features.buffer, x.features.byteOffset, x.features.byteLength).toString('base64'),

@@ -110,6 +110,9 @@ const describe = (m: PadMeasurement) => {
   line(
     `      AUC ${m.auc?.toFixed(3)}; APCER at BPCER 5% on target: ${m.apcerAtBpcer5.map((s) => `${s.species} ${pct(s.apcer.rate ?? 0)}`).join(', ')}`,
   );
+  line(
+    `        same threshold, per approach: BPCER ${pct(m.approachAtBpcer5.bpcer.rate ?? 0)}; APCER ${m.approachAtBpcer5.species.map((s) => `${s.species} ${pct(s.apcer.rate ?? 0)}`).join(', ')}`,
+  );
 };
 
 const toFrame = (i: Item, score: number | undefined) => ({
