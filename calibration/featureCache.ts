@@ -1,8 +1,7 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { TemplateKey } from '../device/store/templateCipher.js';
 import type { ImageFeatures } from './imageFeatures.js';
+import { readSealedFile, writeSealedFile } from './sealedFile.js';
 
 const MAGIC = Buffer.from('FLFC1');
 /**
@@ -43,14 +42,7 @@ export class FeatureCache {
   static open(file: string, key: TemplateKey): FeatureCache {
     if (!existsSync(file)) return new FeatureCache(file, key);
     try {
-      const raw = readFileSync(file);
-      if (!raw.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a facelock feature cache');
-      const iv = raw.subarray(MAGIC.length, MAGIC.length + 12);
-      const tag = raw.subarray(MAGIC.length + 12, MAGIC.length + 28);
-      const decipher = createDecipheriv('aes-256-gcm', key.bytes, iv);
-      decipher.setAAD(AAD);
-      decipher.setAuthTag(tag);
-      const plain = Buffer.concat([decipher.update(raw.subarray(MAGIC.length + 28)), decipher.final()]);
+      const plain = readSealedFile(file, key, MAGIC, AAD, 'facelock feature cache');
       const cache = new FeatureCache(file, key);
       cache.entries = new Map(Object.entries(JSON.parse(plain.toString('utf8')) as Record<string, Entry>));
       return cache;
@@ -94,20 +86,7 @@ export class FeatureCache {
   /** Seals and writes the cache (beside it, fsync, rename), when anything changed. */
   save(): void {
     if (this.dirty === 0) return;
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key.bytes, iv);
-    cipher.setAAD(AAD);
-    const body = Buffer.concat([cipher.update(JSON.stringify(Object.fromEntries(this.entries)), 'utf8'), cipher.final()]);
-    const tmp = `${this.file}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
+    writeSealedFile(this.file, this.key, MAGIC, AAD, Buffer.from(JSON.stringify(Object.fromEntries(this.entries)), 'utf8'));
     this.dirty = 0;
   }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ImageError } from '../common/errors.js';
+import { nextFrameBefore } from '../device/camera/nextFrameBefore.js';
 import type { Camera, Frame } from '../device/ports.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import { CAMERA_DECODE_LIMITS, decodeImage } from '../model/image/decodeImage.js';
@@ -70,7 +71,7 @@ export async function guidedPresentations(
         const deadline = Date.now() + o.stepSeconds * 1000;
         let lastComplaint = 0;
         while (kept < o.framesPerStep && Date.now() < deadline) {
-          const frame = await nextFrame(frames, deadline);
+          const frame = await nextFrameBefore(frames, deadline);
           if (!frame) break;
           const features = await featuresOf(engine, frame);
           if (!features) {
@@ -113,18 +114,4 @@ async function featuresOf(engine: FaceEngine, frame: Frame): Promise<{ x: Float3
   const face = (await engine.analyze(image, { maxFaces: 1, embed: false, liveness: false })).faces[0];
   if (!face) return undefined;
   return { x: engine.doorPadFeatures(image, face), image: createHash('sha256').update(frame.data).digest('hex') };
-}
-
-/** The next frame, or undefined when the deadline passes first or the camera ends. */
-async function nextFrame(frames: AsyncIterator<Frame>, deadline: number): Promise<Frame | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
-  });
-  try {
-    const r = await Promise.race([frames.next(), timeout]);
-    return r === undefined || r.done ? undefined : r.value;
-  } finally {
-    clearTimeout(timer);
-  }
 }

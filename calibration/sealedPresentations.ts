@@ -1,7 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { TemplateKey } from '../device/store/templateCipher.js';
+import { readSealedFile, writeSealedFile } from './sealedFile.js';
 
 const MAGIC = Buffer.from('FLDL1');
 const AAD = Buffer.from('facelock door liveness presentations v1');
@@ -34,14 +33,7 @@ export function readSealedPresentations(
 ): { frames: PresentationFeatures[]; discarded?: string } {
   if (!existsSync(file)) return { frames: [] };
   try {
-    const raw = readFileSync(file);
-    if (!raw.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a facelock presentations file');
-    const iv = raw.subarray(MAGIC.length, MAGIC.length + 12);
-    const tag = raw.subarray(MAGIC.length + 12, MAGIC.length + 28);
-    const decipher = createDecipheriv('aes-256-gcm', key.bytes, iv);
-    decipher.setAAD(AAD);
-    decipher.setAuthTag(tag);
-    const plain = Buffer.concat([decipher.update(raw.subarray(MAGIC.length + 28)), decipher.final()]);
+    const plain = readSealedFile(file, key, MAGIC, AAD, 'facelock presentations file');
     const stored = JSON.parse(plain.toString('utf8')) as Stored;
     if (stored.features !== featuresName)
       return { frames: [], discarded: `${file} holds features ${stored.features}, not ${featuresName}: its presentations are not reused` };
@@ -79,18 +71,5 @@ export function writeSealedPresentations(
       f: Buffer.from(x.features.buffer, x.features.byteOffset, x.features.byteLength).toString('base64'),
     })),
   };
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key.bytes, iv);
-  cipher.setAAD(AAD);
-  const body = Buffer.concat([cipher.update(Buffer.from(JSON.stringify(stored), 'utf8')), cipher.final()]);
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  writeSealedFile(file, key, MAGIC, AAD, Buffer.from(JSON.stringify(stored), 'utf8'));
 }

@@ -1,4 +1,5 @@
 import { ImageError } from '../common/errors.js';
+import { nextFrameBefore } from '../device/camera/nextFrameBefore.js';
 import type { Camera, Frame } from '../device/ports.js';
 import type { NewTemplate } from '../device/store/templateRecords.js';
 import type { FaceEngine } from '../model/faceEngine.js';
@@ -62,7 +63,7 @@ export async function guidedCapture(
       say(`${step.prompt}...`);
       const deadline = Date.now() + options.poseTimeoutMs;
       while (count(step.bin) < options.perBin && Date.now() < deadline && !abort.signal.aborted) {
-        const frame = await nextBefore(frames, deadline);
+        const frame = await nextFrameBefore(frames, deadline);
         if (!frame) break;
         seen++;
         const kept = await consider(frame, engine, options, byBin, complain);
@@ -128,20 +129,6 @@ async function consider(
 
 function mean(v: number[]): number {
   return v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
-}
-
-/** The next frame, or undefined when the deadline passes first or the camera ends. */
-async function nextBefore(frames: AsyncIterator<Frame>, deadline: number): Promise<Frame | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
-  });
-  try {
-    const r = await Promise.race([frames.next(), timeout]);
-    return r && !r.done ? r.value : undefined;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export type { PoseBin };

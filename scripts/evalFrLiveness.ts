@@ -12,25 +12,14 @@ import { formatProportion, padRates } from '../calibration/presentationAttackRat
 import { nuaaPartOf, nuaaSplit } from '../calibration/splitManifest.js';
 import { datasetDir } from '../common/datasets.js';
 import { silentLogger } from '../common/logger.js';
-import type { Face } from '../model/faceTypes.js';
-import type { Box } from '../model/geometry.js';
 import { decodeImageFile } from '../model/image/decodeImage.js';
-import { FrLiveness } from '../model/liveness/frLiveness.js';
+import { FrLiveness, frBoxOfBlazeface } from '../model/liveness/frLiveness.js';
 import { DEFAULT_ENGINE_CONFIG, FR_TO_BLAZEFACE_BOX, loadFaceEngine } from '../model/loadFaceEngine.js';
 import { MODELS } from '../model/manifest.js';
 import { loadOnnxSession } from '../model/runtime/onnxRuntime.js';
 import { readVerifiedModelFile } from '../model/verifiedModelLoader.js';
 import { listLivenessData } from '../training/liveness/livenessData.js';
 import { thresholdForBpcer } from '../training/liveness/livenessEvaluation.js';
-
-/** BlazeFace's box -> the square fr_detect box it was fitted from (side = that box's height). */
-function frBox(face: Face): Box {
-  const b = face.detectionBox;
-  const side = Math.max(b.width, b.height) / FR_TO_BLAZEFACE_BOX.scale;
-  const cx = b.x + b.width / 2 - FR_TO_BLAZEFACE_BOX.dx * side;
-  const cy = b.y + b.height / 2 - FR_TO_BLAZEFACE_BOX.dy * side;
-  return { x: cx - side / 2, y: cy - side / 2, width: side, height: side };
-}
 
 const nuaa = datasetDir('nuaa');
 const others = [datasetDir('lfw'), datasetDir('orl'), datasetDir('yale')];
@@ -40,7 +29,7 @@ const net = new FrLiveness(await loadOnnxSession('frLiveness', await readVerifie
 const probabilitiesOf = async (file: string): Promise<Float32Array | undefined> => {
   const image = await decodeImageFile(file);
   const face = (await engine.analyze(image, { maxFaces: 1, embed: false, liveness: false })).faces[0];
-  return face ? net.probabilities(image, frBox(face)) : undefined;
+  return face ? net.probabilities(image, frBoxOfBlazeface(face.detectionBox, FR_TO_BLAZEFACE_BOX)) : undefined;
 };
 
 const presentations = readAttackDataset(nuaa);

@@ -75,3 +75,14 @@ export function softmax(logits: Float32Array): Float32Array {
   const sum = e.reduce((a, b) => a + b, 0);
   return e.map((v) => v / sum);
 }
+
+/**
+ * BlazeFace's box -> the square fr_detect box it was fitted from (`FR_TO_BLAZEFACE_BOX`, a fitted median: an
+ * approximation), for fr_liveness's crop when the door's detector is BlazeFace.
+ */
+export function frBoxOfBlazeface(b: Box, fit: { readonly dx: number; readonly dy: number; readonly scale: number }): Box {
+  const side = Math.max(b.width, b.height) / fit.scale;
+  const cx = b.x + b.width / 2 - fit.dx * side;
+  const cy = b.y + b.height / 2 - fit.dy * side;
+  return { x: cx - side / 2, y: cy - side / 2, width: side, height: side };
+}

@@ -1,10 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { PartPresentation } from '../../calibration/presentationSet.js';
 import type { FaceEngine } from '../../model/faceEngine.js';
-import type { Face } from '../../model/faceTypes.js';
-import type { Box } from '../../model/geometry.js';
 import { decodeImageFile } from '../../model/image/decodeImage.js';
-import type { FrLiveness } from '../../model/liveness/frLiveness.js';
+import { type FrLiveness, frBoxOfBlazeface } from '../../model/liveness/frLiveness.js';
 import { colourLbpFeatures } from '../../model/liveness/texture/colourLbp.js';
 import { lbpFeatures, toGrey } from '../../model/liveness/texture/lbpFeatures.js';
 import { spectrumFeatures } from '../../model/liveness/texture/spectrumFeatures.js';
@@ -28,15 +26,6 @@ export const BLOCKS = {
 } as const;
 export type BlockName = keyof typeof BLOCKS;
 
-/** BlazeFace's box -> the square fr_detect box it was fitted from (as in scripts/evalFrLiveness.ts). */
-function frBox(face: Face): Box {
-  const b = face.detectionBox;
-  const side = Math.max(b.width, b.height) / FR_TO_BLAZEFACE_BOX.scale;
-  const cx = b.x + b.width / 2 - FR_TO_BLAZEFACE_BOX.dx * side;
-  const cy = b.y + b.height / 2 - FR_TO_BLAZEFACE_BOX.dy * side;
-  return { x: cx - side / 2, y: cy - side / 2, width: side, height: side };
-}
-
 /** The blocks of one image's largest face. */
 async function blocksOf(engine: FaceEngine, fr: FrLiveness, file: string): Promise<FeatureBlocks | undefined> {
   const image = await decodeImageFile(file);
@@ -49,7 +38,7 @@ async function blocksOf(engine: FaceEngine, fr: FrLiveness, file: string): Promi
     colour64: colourLbpFeatures(c64, 64),
     colour128: colourLbpFeatures(crop(128), 128),
     spectrum64: spectrumFeatures(toGrey(c64, 64), 64),
-    fr: await fr.probabilities(image, frBox(face)),
+    fr: await fr.probabilities(image, frBoxOfBlazeface(face.detectionBox, FR_TO_BLAZEFACE_BOX)),
     texture: Float32Array.of(await engine.liveProbability(image, face)),
   };
 }
