@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../common/errors.js';
 import { datasetForTests } from '../test/datasets.js';
 import { presentationParts, readPresentationSet } from './presentationSet.js';
-import { fileHashes } from './splitManifest.js';
+import { checkSplit, fileHashes, findSplit } from './splitManifest.js';
 
 const ra = datasetForTests('replayAttack', 'reading Replay-Attack');
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
@@ -38,6 +38,12 @@ describe('labelled presentations in three layouts', () => {
     expect(devel.filter((p) => !p.attack).length).toBe(300);
     const parts = presentationParts(set, fileHashes(set.presentations.map((p) => p.file)));
     expect(parts.map((p) => `${p.name} ${p.identities.length} ${p.images}`)).toEqual(['train 15 1800', 'devel 15 1800']);
+    const frozen = findSplit(set.listSha256);
+    expect(frozen?.manifest.dataset).toBe('replay-attack');
+    if (!frozen) return;
+    expect(() => checkSplit(frozen, parts)).not.toThrow();
+    const changed = parts.map((p, i) => (i === 1 ? { ...p, sha256: '0'.repeat(64) } : p));
+    expect(() => checkSplit(frozen, changed)).toThrow(/differs from the frozen split .*replay-attack\.json:\ndevel: 1800 images/);
   });
 
   it('reads a door folder: live/ and species folders, a recording per sub-folder or per folder', () => {

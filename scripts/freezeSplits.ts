@@ -1,6 +1,7 @@
 /**
  * Writes the frozen split manifests of the shared datasets to calibration/splits/: LFW folds (identity-disjoint)
- * and NUAA split by subject and capture session (train, dev, new-day, new-people). Run once when the data is
+ * and NUAA split by subject and capture session (train, dev, new-day, new-people), Replay-Attack by its own people
+ * split (train, devel). Run once when the data is
  * added; calibrate then refuses data that differs.
  * Usage: npm run build && node dist/scripts/freezeSplits.js && npm run format (the repository's JSON layout)
  */
@@ -8,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAttackDataset } from '../calibration/attackData.js';
 import { readLfwDataset } from '../calibration/lfwDataset.js';
+import { presentationParts, readPresentationSet } from '../calibration/presentationSet.js';
 import { fileHashes, lfwSplitParts, nuaaParts, type SplitManifest, splitsDir } from '../calibration/splitManifest.js';
 import { datasetDir } from '../common/datasets.js';
 import { sha256 } from '../common/hashing.js';
@@ -27,7 +29,18 @@ const nuaaManifest: SplitManifest = {
   listSha256: sha256(['client_train_raw.txt', 'imposter_train_raw.txt'].map((f) => readFileSync(join(nuaa, f), 'utf8')).join('\n')),
   parts: nuaaParts(presentations, nuaa, fileHashes(presentations.map((p) => p.file))),
 };
-for (const m of [lfwManifest, nuaaManifest]) {
+const ra = datasetDir('replayAttack');
+const raSet = ra ? readPresentationSet(ra) : undefined;
+const raManifest: SplitManifest[] = raSet
+  ? [
+      {
+        dataset: 'replay-attack',
+        listSha256: raSet.listSha256,
+        parts: presentationParts(raSet, fileHashes(raSet.presentations.map((p) => p.file))),
+      },
+    ]
+  : [];
+for (const m of [lfwManifest, nuaaManifest, ...raManifest]) {
   writeFileSync(join(splitsDir(), `${m.dataset}.json`), `${JSON.stringify(m, null, 2)}\n`);
   process.stdout.write(`${m.dataset}: ${m.parts.map((p) => `${p.name} ${p.identities.length} ids ${p.images} images`).join(', ')}\n`);
 }
