@@ -263,7 +263,7 @@ function printSummary(
     const l = report.liveness;
     if (l) {
       ctx.print(
-        `liveness on ${l.part} (people and a session never trained on): APCER ${pct(l.apcer)}, BPCER ${pct(l.bpcer)} per frame at ${l.threshold} (${l.attacks} attacks, ${l.bonaFide} bona fide)`,
+        `liveness on ${l.part} (${HEADLINE_PARTS[l.part] ?? 'the whole folder'}): APCER ${pct(l.apcer)}, BPCER ${pct(l.bpcer)} per frame at ${l.threshold} (${l.attacks} attacks, ${l.bonaFide} bona fide)`,
       );
       for (const b of l.byPart) {
         const species = b.rates.species.map((x) => `APCER ${x.species} ${formatProportion(x.apcer, pct)}`).join(', ') || 'no attacks';
@@ -307,6 +307,13 @@ function existingDoorLiveness(file: string): unknown {
     return undefined;
   }
 }
+
+/** What each layout's headline part is, for the summary line. */
+const HEADLINE_PARTS: Readonly<Record<string, string>> = {
+  dev: 'NUAA: people and a session the factory models were never trained on',
+  devel: 'Replay-Attack: people and a camera the factory models were never trained on',
+  door: "the door's own presentations",
+};
 
 /** The liveness score and threshold the door uses with this config (liveness.model, liveness.minProbability). */
 async function doorLiveness(config: FacelockConfig): Promise<{ liveScore: LiveScore; liveThreshold: number }> {
