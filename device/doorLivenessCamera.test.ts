@@ -77,17 +77,20 @@ async function phoneVideoStaysLocked(dir: string, base: readonly string[]): Prom
   const presentations = join(dir, 'presentations');
   for (const v of all.filter(isCalibrationPerson))
     link(join(presentations, v.species, `client${v.client}--${v.video}`), 'train', [v.video]);
-  const calibrated = await runCli([
-    ...base,
-    'calibrate',
-    'liveness',
-    '--presentations',
-    presentations,
-    '--write',
-    join(dir, 'calibration.json'),
-    '--out',
-    join(dir, 'report'),
-  ]);
+  const calibrated = await runCli(
+    [
+      ...base,
+      'calibrate',
+      'liveness',
+      '--presentations',
+      presentations,
+      '--write',
+      join(dir, 'calibration.json'),
+      '--out',
+      join(dir, 'report'),
+    ],
+    { timeoutMs: 300_000 },
+  ); // 1,800 frames: about 45 s alone, more on a loaded machine
   expect(calibrated.code, calibrated.stdout + calibrated.stderr).toBe(0);
   expect(calibrated.stdout).toMatch(/recordings: live 60, phone-photo 60, phone-video 60, print 60, tablet-photo 60, tablet-video 60/);
   expect(calibrated.stdout).toMatch(/APCER phone-video: per frame [\d.]+% \(\d+\/300/);
@@ -167,9 +170,15 @@ describe.runIf(ra)("facelock run with the door's own liveness calibration (real 
   const dir = mkdtempSync(join(tmpdir(), 'facelock-door-liveness-'));
   const base = ['--state-dir', join(dir, 'state'), '--key-file', join(dir, 'key')];
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  it('keeps a phone-video replay of an enrolled person locked and opens for their other live video', () =>
-    phoneVideoStaysLocked(dir, base));
+  it(
+    'keeps a phone-video replay of an enrolled person locked and opens for their other live video',
+    () => phoneVideoStaysLocked(dir, base),
+    420_000,
+  );
 
-  it("leads the owner through it at the door's camera, refusing a step that shows no face, and adds to what it kept", () =>
-    guidedAtTheCamera(dir, base));
+  it(
+    "leads the owner through it at the door's camera, refusing a step that shows no face, and adds to what it kept",
+    () => guidedAtTheCamera(dir, base),
+    240_000,
+  );
 });
