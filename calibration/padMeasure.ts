@@ -1,3 +1,4 @@
+import { thresholdAtBpcer } from './padHead.js';
 import { consecutiveWindows, kOfNAccepted, type PadRates, type Proportion, padRates, proportion } from './presentationAttackRates.js';
 import { rocAuc } from './verificationMetrics.js';
 
@@ -50,8 +51,7 @@ export function measurePad(
           attacks.map((s) => finite(value(s))),
         )
       : null;
-  const sortedLive = [...bona].sort((a, b) => a - b);
-  const at5 = sortedLive.length > 0 ? (sortedLive[Math.floor(0.05 * sortedLive.length)] as number) : Number.POSITIVE_INFINITY;
+  const at5 = bona.length > 0 ? thresholdAtBpcer(bona, 0.05) : Number.POSITIVE_INFINITY;
   const species = [...new Set(attacks.map((s) => s.species ?? 'unnamed'))].sort();
   const apcerAtBpcer5 = species.map((sp) => {
     const of = attacks.filter((s) => (s.species ?? 'unnamed') === sp);

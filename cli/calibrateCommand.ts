@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type CalibrationReport, headline, recordExperiment } from '../calibration/calibrationReport.js';
@@ -7,17 +7,14 @@ import type { Progress } from '../calibration/featurePool.js';
 import { EVALUATED_MODELS, type EvaluatedModel } from '../calibration/imageFeatures.js';
 import { formatProportion } from '../calibration/presentationAttackRates.js';
 import { renderReportHtml } from '../calibration/reportHtml.js';
-import { type LiveScore, runCalibration } from '../calibration/runCalibration.js';
+import { runCalibration } from '../calibration/runCalibration.js';
 import { ExitCode, UsageError } from '../common/errors.js';
-import type { FacelockConfig } from '../device/config/configSchema.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
 import { CALIBRATION_FORMAT, type CalibratedLiveness, type CalibrationFile } from '../device/door/calibrationFile.js';
 import { keySource, readKeyFile } from '../device/store/keyFile.js';
 import { calibrationBoundsProblem } from '../model/defaultThresholds.js';
-import { passiveModelMeta } from '../model/liveness/passive/passiveModelFile.js';
-import { textureModelMeta } from '../model/liveness/texture/textureModelFile.js';
 import { DETECTORS, type DetectorName, EMBEDDERS, type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
-import { MODELS } from '../model/manifest.js';
+import { doorLiveness, existingDoorLiveness, factoryLivenessModel, HEADLINE_PARTS } from './calibrateLivenessChoice.js';
 import { registerCalibrateLiveness } from './calibrateLivenessCommand.js';
 import { type CliContext, runCommand } from './cliContext.js';
 import { wholeNumber as positiveInt, rate } from './optionParsers.js';
@@ -283,52 +280,4 @@ function pct(v: number | undefined): string {
 
 function formatDuration(s: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
-}
-
-/**
- * The factory liveness model `calibrate --attacks` measures: the configured one, `auto` being the texture model; the
- * door's own head is measured by `facelock calibrate liveness`, on held-apart recordings of the door's camera.
- */
-function factoryLivenessModel(config: FacelockConfig): CalibratedLiveness['model'] {
-  const model = config.liveness.model;
-  if (model === 'door')
-    throw new UsageError(
-      'calibrate --attacks measures the factory liveness models; the door’s own head is measured by `facelock calibrate liveness --presentations DIR` (or give a --config whose liveness.model is texture or auto)',
-    );
-  return model === 'auto' ? 'texture' : model;
-}
-
-/** The door liveness record of an existing calibration file, to carry over when the file is written again. */
-function existingDoorLiveness(file: string): unknown {
-  if (!existsSync(file)) return undefined;
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { doorLiveness?: unknown }).doorLiveness;
-  } catch {
-    return undefined;
-  }
-}
-
-/** What each layout's headline part is, for the summary line. */
-const HEADLINE_PARTS: Readonly<Record<string, string>> = {
-  dev: 'NUAA: people and a session the factory models were never trained on',
-  devel: 'Replay-Attack: people and a camera the factory models were never trained on',
-  door: "the door's own presentations",
-};
-
-/** The liveness score and threshold the door uses with this config (liveness.model, liveness.minProbability). */
-async function doorLiveness(config: FacelockConfig): Promise<{ liveScore: LiveScore; liveThreshold: number }> {
-  switch (factoryLivenessModel(config)) {
-    case 'texture':
-      return {
-        liveScore: 'live',
-        liveThreshold: config.liveness.minProbability ?? (await textureModelMeta(MODELS.textureLiveness)).threshold,
-      };
-    case 'trained':
-      return {
-        liveScore: 'passive',
-        liveThreshold: config.liveness.minProbability ?? (await passiveModelMeta(MODELS.passiveLiveness)).threshold,
-      };
-    case 'shipped':
-      return { liveScore: 'antispoof', liveThreshold: config.decision.minAntispoof };
-  }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { fitDoorLiveness, presentationFeatures } from '../calibration/doorLivenessCalibration.js';
@@ -6,10 +6,10 @@ import { GUIDED_STEPS, guidedPresentations } from '../calibration/guidedPresenta
 import type { PadMeasurement } from '../calibration/padMeasure.js';
 import { formatProportion } from '../calibration/presentationAttackRates.js';
 import { readPresentationSet } from '../calibration/presentationSet.js';
-import { ConfigError, ExitCode, UsageError } from '../common/errors.js';
+import { ExitCode, UsageError } from '../common/errors.js';
 import { createCamera } from '../device/camera/createCamera.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
-import { CALIBRATION_FORMAT } from '../device/door/calibrationFile.js';
+import { CALIBRATION_FORMAT, type CalibrationFile, readCalibrationJson } from '../device/door/calibrationFile.js';
 import { keySource, readKeyFile } from '../device/store/keyFile.js';
 import { type CliContext, runCommand } from './cliContext.js';
 import { rate, wholeNumber } from './optionParsers.js';
@@ -155,15 +155,8 @@ function countdownSeconds(v: string): number {
 }
 
 /** The calibration file as it stands (its face threshold is kept), or undefined when there is none yet. */
-function readExisting(file: string): Record<string, unknown> | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    throw new ConfigError(`calibration file ${file} cannot be read as JSON (${(err as Error).message}): fix or remove it first`, {
-      cause: err,
-    });
-  }
+function readExisting(file: string): Partial<CalibrationFile> | undefined {
+  return existsSync(file) ? readCalibrationJson(file, 'fix or remove it first') : undefined;
 }
 
 function printReport(

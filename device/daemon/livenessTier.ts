@@ -11,6 +11,11 @@ export const FACTORY_UNSEEN_CAMERA = 'prints 100% and phone/tablet screens 72-81
 const share = (c: { readonly count: number; readonly of: number }) =>
   c.of === 0 ? 'not measured' : `${((100 * c.count) / c.of).toFixed(1)}% (${c.count}/${c.of})`;
 
+/** Whether the door's camera is the infrared one (a NoIR module under 850 nm light: screens show no face). */
+export function hasInfraredCamera(config: Readonly<FacelockConfig>): boolean {
+  return config.camera.kind === 'rpicam' && config.camera.infrared;
+}
+
 /** One line that says which presentation-attack tier this door is in and at which measured rates. */
 export function livenessTier(
   config: Readonly<FacelockConfig>,

@@ -4,7 +4,7 @@ import { MODELS } from '../../model/manifest.js';
 import type { FacelockConfig } from '../config/configSchema.js';
 import { loadOperatingCalibration } from '../door/calibrationFile.js';
 import { minLiveness, resolveLivenessModel } from '../pipeline/buildDoorPipeline.js';
-import { livenessTier } from './livenessTier.js';
+import { hasInfraredCamera, livenessTier } from './livenessTier.js';
 
 /** The face engine, the operating threshold from the calibration file, and the liveness rule, each logged. */
 export async function loadDoorModels(config: Readonly<FacelockConfig>, log: Logger) {
@@ -48,7 +48,7 @@ export async function loadDoorModels(config: Readonly<FacelockConfig>, log: Logg
   log.info('presentation attacks', { tier: livenessTier(config, model, door) });
   if (model === 'shipped')
     log.warn('liveness.model is shipped: Human’s antispoof net passes nearly every printed photo (APCER 99.8% on NUAA)');
-  if (!door && !(config.camera.kind === 'rpicam' && config.camera.infrared))
+  if (!door && !hasInfraredCamera(config))
     log.warn(
       'this door has no liveness calibration of its own: on a camera the factory model never saw, printed photos and phone screens pass most of the time (README, "What stops what"); run facelock calibrate liveness --presentations DIR',
     );

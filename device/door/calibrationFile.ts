@@ -75,6 +75,17 @@ export interface OperatingCalibration {
   readonly doorLiveness?: DoorLivenessCalibration;
 }
 
+/** A calibration file as JSON, unchecked; a file that is not JSON is a config error naming it (and `fix`, when given). */
+export function readCalibrationJson(file: string, fix?: string): Partial<CalibrationFile> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Partial<CalibrationFile>;
+  } catch (err) {
+    throw new ConfigError(`calibration file ${file} cannot be read as JSON: ${(err as Error).message}${fix ? `: ${fix}` : ''}`, {
+      cause: err,
+    });
+  }
+}
+
 /**
  * The operating threshold: from the calibration file when configured (refused when made for other model files),
  * else the documented default with a warning.
@@ -93,12 +104,7 @@ export function loadOperatingCalibration(
     );
     return { threshold: t };
   }
-  let cal: Partial<CalibrationFile>;
-  try {
-    cal = JSON.parse(readFileSync(file, 'utf8')) as Partial<CalibrationFile>;
-  } catch (err) {
-    throw new ConfigError(`calibration file ${file} cannot be read as JSON: ${(err as Error).message}`, { cause: err });
-  }
+  const cal = readCalibrationJson(file);
   const door = checkedDoorLiveness(cal.doorLiveness, file, modelHashes);
   if (cal.embedder === undefined && cal.threshold === undefined) {
     const t = defaultThreshold(embedder);

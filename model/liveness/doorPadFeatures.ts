@@ -1,5 +1,4 @@
-import { COLOUR_LBP_FEATURES, colourLbpFeatures } from './texture/colourLbp.js';
-import { toGrey } from './texture/lbpFeatures.js';
+import { COLOUR_LBP_FEATURES, colourLbpOfPlanes, colourPlanes } from './texture/colourLbp.js';
 import { type LinearModel, linearLogit } from './texture/linearModel.js';
 import { SPECTRUM_RINGS, spectrumFeatures } from './texture/spectrumFeatures.js';
 
@@ -17,8 +16,10 @@ export const DOOR_PAD_DIMENSIONS = COLOUR_LBP_FEATURES + SPECTRUM_RINGS;
 /** The door features of an RGB crop of DOOR_PAD_SIDE pixels square, values 0-255. */
 export function doorPadFeatures(rgb: ArrayLike<number>): Float32Array {
   const out = new Float32Array(DOOR_PAD_DIMENSIONS);
-  out.set(colourLbpFeatures(rgb, DOOR_PAD_SIDE), 0);
-  out.set(spectrumFeatures(toGrey(Float32Array.from(rgb), DOOR_PAD_SIDE), DOOR_PAD_SIDE), COLOUR_LBP_FEATURES);
+  const planes = colourPlanes(rgb, DOOR_PAD_SIDE);
+  out.set(colourLbpOfPlanes(planes, DOOR_PAD_SIDE), 0);
+  // the Y plane is the BT.601 luma the spectrum reads: computed once, with the colour planes
+  out.set(spectrumFeatures(planes[3] as Float32Array, DOOR_PAD_SIDE), COLOUR_LBP_FEATURES);
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { thresholdAtBpcer } from '../../calibration/padHead.js';
 import { consecutiveWindows } from '../../calibration/presentationAttackRates.js';
 import { NUAA_PARTS } from '../../calibration/splitManifest.js';
 import { ApproachLiveness } from '../../model/liveness/activeLiveness.js';
@@ -81,12 +82,9 @@ export function approachRates(
   };
 }
 
-/** The largest threshold that keeps BPCER at or below the target: live scores at or above it pass. */
+/** The largest threshold that keeps BPCER at or below the target: live scores at or above it pass (0.5 with none). */
 export function thresholdForBpcer(liveScores: readonly number[], targetBpcer: number): number {
-  const sorted = [...liveScores].sort((a, b) => a - b);
-  if (sorted.length === 0) return 0.5;
-  const rejectable = Math.floor(targetBpcer * sorted.length);
-  return sorted[rejectable] as number;
+  return liveScores.length === 0 ? 0.5 : thresholdAtBpcer(liveScores, targetBpcer);
 }
 
 /**

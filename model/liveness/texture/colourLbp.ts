@@ -1,4 +1,4 @@
-import { LBP_BINS, lbpCodes } from './lbpFeatures.js';
+import { LBP_BINS, lbpCodes, lbpHistogram } from './lbpFeatures.js';
 
 /**
  * Colour texture: uniform LBP(8, 1) histograms of each channel of the face crop in HSV and in YCbCr (Boulkenafet,
@@ -45,34 +45,16 @@ export function colourPlanes(rgb: ArrayLike<number>, side: number): Float32Array
   return planes;
 }
 
-/** Adds the Hellinger-normalised histogram of the codes in a box to `out` at `offset`. */
-function histogramInto(
-  codes: Int16Array,
-  side: number,
-  box: readonly [number, number, number, number],
-  out: Float32Array,
-  offset: number,
-): void {
-  const [x0, y0, x1, y1] = box;
-  let n = 0;
-  for (let yy = y0; yy < y1; yy++) {
-    const row = yy * side;
-    for (let xx = x0; xx < x1; xx++) {
-      const c = codes[row + xx] as number;
-      if (c < 0) continue;
-      out[offset + c] = (out[offset + c] as number) + 1;
-      n++;
-    }
-  }
-  const norm = 1 / Math.max(1, n);
-  for (let b = 0; b < LBP_BINS; b++) out[offset + b] = Math.sqrt((out[offset + b] as number) * norm);
-}
-
 /** The colour texture features of an RGB crop [side, side, 3], values 0-255. */
 export function colourLbpFeatures(rgb: ArrayLike<number>, side: number): Float32Array {
+  return colourLbpOfPlanes(colourPlanes(rgb, side), side);
+}
+
+/** The colour texture features of the six planes `colourPlanes` gives. */
+export function colourLbpOfPlanes(planes: readonly Float32Array[], side: number): Float32Array {
   const out = new Float32Array(COLOUR_LBP_FEATURES);
-  colourPlanes(rgb, side).forEach((plane, p) => {
-    histogramInto(lbpCodes(plane, side, 1), side, [0, 0, side, side], out, p * LBP_BINS);
+  planes.forEach((plane, p) => {
+    lbpHistogram(lbpCodes(plane, side, 1), side, [0, 0, side, side], out, p * LBP_BINS);
   });
   return out;
 }

@@ -80,7 +80,13 @@ export function lbpCodes(g: Float32Array, side: number, radius: number): Int16Ar
 }
 
 /** Hellinger-normalised histogram of the codes inside [x0, x1) x [y0, y1), written at `out[offset...]`. */
-function histogram(codes: Int16Array, side: number, box: [number, number, number, number], out: Float32Array, offset: number): void {
+export function lbpHistogram(
+  codes: Int16Array,
+  side: number,
+  box: readonly [number, number, number, number],
+  out: Float32Array,
+  offset: number,
+): void {
   const [x0, y0, x1, y1] = box;
   let n = 0;
   for (let y = y0; y < y1; y++) {
@@ -108,9 +114,9 @@ export function lbpFeatures(rgb: Float32Array, side: number): Float32Array {
         Math.round((c + 1) * cell),
         Math.round((r + 1) * cell),
       ];
-      histogram(near, side, box, out, (r * LBP_GRID + c) * LBP_BINS);
+      lbpHistogram(near, side, box, out, (r * LBP_GRID + c) * LBP_BINS);
     }
   }
-  histogram(lbpCodes(g, side, 2), side, [0, 0, side, side], out, LBP_GRID * LBP_GRID * LBP_BINS);
+  lbpHistogram(lbpCodes(g, side, 2), side, [0, 0, side, side], out, LBP_GRID * LBP_GRID * LBP_BINS);
   return out;
 }

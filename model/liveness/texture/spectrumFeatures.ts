@@ -42,19 +42,34 @@ export function dct2(plane: ArrayLike<number>, side: number): Float64Array {
   return out;
 }
 
-/** The ring features of a grey plane [side, side] (any scale). */
-export function spectrumFeatures(grey: ArrayLike<number>, side: number): Float32Array {
-  const c = dct2(grey, side);
-  const sums = new Float64Array(SPECTRUM_RINGS);
+const rings = new Map<number, { ring: Uint8Array; counts: Float64Array }>();
+
+/** Which ring each DCT coefficient (row v, column u) falls in, and how many each ring holds: worked out once per side. */
+function ringsOf(side: number): { ring: Uint8Array; counts: Float64Array } {
+  const known = rings.get(side);
+  if (known) return known;
+  const ring = new Uint8Array(side * side);
   const counts = new Float64Array(SPECTRUM_RINGS);
   const maxRadius = Math.SQRT2 * side;
   for (let v = 0; v < side; v++)
     for (let u = 0; u < side; u++) {
-      if (u === 0 && v === 0) continue;
-      const ring = Math.min(SPECTRUM_RINGS - 1, Math.floor((Math.hypot(u, v) / maxRadius) * SPECTRUM_RINGS));
-      sums[ring] = (sums[ring] as number) + Math.log(1e-3 + Math.abs(c[v * side + u] as number));
-      counts[ring] = (counts[ring] as number) + 1;
+      const r = Math.min(SPECTRUM_RINGS - 1, Math.floor((Math.hypot(u, v) / maxRadius) * SPECTRUM_RINGS));
+      ring[v * side + u] = r;
+      if (u !== 0 || v !== 0) counts[r] = (counts[r] as number) + 1;
     }
+  const made = { ring, counts };
+  rings.set(side, made);
+  return made;
+}
+
+/** The ring features of a grey plane [side, side] (any scale). */
+export function spectrumFeatures(grey: ArrayLike<number>, side: number): Float32Array {
+  const c = dct2(grey, side);
+  const { ring, counts } = ringsOf(side);
+  const sums = new Float64Array(SPECTRUM_RINGS);
+  // coefficient 0 (the mean) is in no ring
+  for (let i = 1; i < side * side; i++)
+    sums[ring[i] as number] = (sums[ring[i] as number] as number) + Math.log(1e-3 + Math.abs(c[i] as number));
   const out = new Float32Array(SPECTRUM_RINGS);
   let mean = 0;
   for (let r = 0; r < SPECTRUM_RINGS; r++) {
