@@ -1,14 +1,18 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetForTests } from '../test/datasets.js';
 import { runCli } from '../test/runCli.js';
 
 const ra = datasetForTests('replayAttack', 'calibrate --attacks on Replay-Attack');
 
 describe.runIf(ra)('facelock calibrate --attacks on a Replay-Attack folder (real frames, the factory texture model)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facelock-cal-ra-'));
+  // made when the test runs, not when a skipped suite is collected
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'facelock-cal-ra-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reports the headline on the devel people and per species, per frame and per approach, for each part', async () => {

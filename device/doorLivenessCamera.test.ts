@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJsonLines, type Transition } from '../test/daemonFixture.js';
 import { datasetForTests } from '../test/datasets.js';
 import { runCli } from '../test/runCli.js';
@@ -167,8 +167,13 @@ async function guidedAtTheCamera(dir: string, base: readonly string[]): Promise<
 }
 
 describe.runIf(ra)("facelock run with the door's own liveness calibration (real process, Replay-Attack frames, simulated lock)", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facelock-door-liveness-'));
-  const base = ['--state-dir', join(dir, 'state'), '--key-file', join(dir, 'key')];
+  // made when the tests run, not when a skipped suite is collected
+  let dir = '';
+  let base: string[] = [];
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'facelock-door-liveness-'));
+    base = ['--state-dir', join(dir, 'state'), '--key-file', join(dir, 'key')];
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   it(
     'keeps a phone-video replay of an enrolled person locked and opens for their other live video',
