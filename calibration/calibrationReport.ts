@@ -1,7 +1,9 @@
 import { appendExperiment, type Experiment } from '../common/experimentRegistry.js';
 import type { LivenessResult } from './attackData.js';
 import type { VerificationReport } from './evaluateVerification.js';
+import type { ConditionRates } from './greyFaceSets.js';
 import type { PartPadRates } from './padRatesByPart.js';
+import type { OperatingPoint } from './verificationMetrics.js';
 
 /** Everything one `facelock calibrate` run measured: written as JSON, rendered as HTML, summarised in the registry. */
 export interface CalibrationReport {
@@ -27,6 +29,8 @@ export interface CalibrationReport {
     readonly computedImages: number;
   };
   readonly verification?: VerificationReport;
+  /** The grey camera's operating point (`--grey`): the same faces turned grey, and grey datasets by condition. */
+  readonly grey?: GreyReport;
   readonly liveness?: LivenessResult & {
     /** The part the headline rates and the DET curve are measured on (dev: people and a session never trained on). */
     readonly part: string;
@@ -37,6 +41,33 @@ export interface CalibrationReport {
     readonly subjects: number;
   };
   readonly calibrationFile: string | null;
+}
+
+export interface GreyReport {
+  /** The same pairs, every image turned grey with the camera's luma: rates, and the grey threshold for the target FAR. */
+  readonly verification: VerificationReport;
+  /** The grey threshold the calibration file carries: the strictest of the grey pairs' and the grey sets' (resolvable). */
+  readonly chosen: { readonly threshold: number; readonly from: string };
+  /** The colour faces' threshold on the grey pairs: what a grey camera gets without its own operating point. */
+  readonly colourThresholdOnGrey: {
+    readonly threshold: number;
+    readonly far: number;
+    readonly tar: number;
+    readonly impostorPairs: number;
+    readonly genuinePairs: number;
+  };
+  /** Grey datasets (Yale, ORL): FRR and FAR per condition at the colour and at the grey threshold. */
+  readonly sets: readonly {
+    readonly name: string;
+    readonly dir: string;
+    readonly people: number;
+    readonly images: number;
+    readonly noFace: number;
+    readonly enrolledFrom: string;
+    readonly byThreshold: readonly { readonly threshold: string; readonly value: number; readonly rows: readonly ConditionRates[] }[];
+    /** The threshold this set's own all pairs need for the target FAR (what a camera like it would need). */
+    readonly ownOperatingPoint: OperatingPoint;
+  }[];
 }
 
 /** The per-approach rates of the headline part (dev), where liveness was measured. */
@@ -58,6 +89,9 @@ export function headline(r: CalibrationReport): Record<string, number | null> {
     heldOutTar: v && v.heldOutAtTarget.folds.length > 0 ? v.heldOutAtTarget.meanTar : null,
     heldOutFar: v && v.heldOutAtTarget.folds.length > 0 ? v.heldOutAtTarget.meanFar : null,
     threshold: v?.operating.threshold ?? null,
+    greyThreshold: r.grey?.chosen.threshold ?? null,
+    'greyTar@1e-4': r.grey?.verification.pooled.tarAtFar['0.0001']?.tar ?? null,
+    colourThresholdGreyFar: r.grey?.colourThresholdOnGrey.far ?? null,
     doorThreshold: v?.doorAtTarget?.threshold ?? null,
     doorTargetFrr: v?.doorAtTarget?.frr ?? null,
     doorFar: v?.door.far ?? null,

@@ -17,6 +17,8 @@ export interface PoolOptions {
   /** Worker threads; default: one per core, as many as memory allows (about 400 MB each). */
   readonly workers?: number;
   readonly liveness: boolean;
+  /** Every image turned grey first (the camera's luma, as an infrared or monochrome camera sees it). */
+  readonly grey?: boolean;
   readonly cache?: FeatureCache;
   readonly onProgress?: (p: Progress) => void;
 }
@@ -47,6 +49,8 @@ export function defaultWorkers(): number {
  */
 export async function extractFeatures(files: readonly string[], o: PoolOptions): Promise<PoolResult> {
   const modelHash = modelHashOf(o.model, o.embedder, o.detector);
+  // grey features are other features of the same image: their own cache entries
+  const cacheKey = o.grey ? `${modelHash}:grey` : modelHash;
   const bytes = files.map((f) => {
     try {
       return readFileSync(f);
@@ -55,7 +59,7 @@ export async function extractFeatures(files: readonly string[], o: PoolOptions):
     }
   });
   const imageHashes = bytes.map((b) => sha256(b));
-  const features: (ImageFeatures | undefined)[] = imageHashes.map((h) => o.cache?.get(modelHash, h, o.liveness));
+  const features: (ImageFeatures | undefined)[] = imageHashes.map((h) => o.cache?.get(cacheKey, h, o.liveness));
   const todo = features.flatMap((f, i) => (f ? [] : [i]));
   const cached = files.length - todo.length;
   const started = performance.now();
@@ -82,13 +86,19 @@ export async function extractFeatures(files: readonly string[], o: PoolOptions):
             const i = todo[next++];
             if (i === undefined) return undefined;
             const b = bytes[i] as Buffer;
-            const req: FeatureRequest = { id: i, name: files[i] as string, bytes: new Uint8Array(b), liveness: o.liveness };
+            const req: FeatureRequest = {
+              id: i,
+              name: files[i] as string,
+              bytes: new Uint8Array(b),
+              liveness: o.liveness,
+              grey: o.grey ?? false,
+            };
             worker.postMessage(req);
             return i;
           },
           (id, f) => {
             features[id] = f;
-            o.cache?.set(modelHash, imageHashes[id] as string, f);
+            o.cache?.set(cacheKey, imageHashes[id] as string, f);
             if ((o.cache?.unsaved ?? 0) >= 500) o.cache?.save();
             done++;
             report();

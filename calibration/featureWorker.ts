@@ -10,6 +10,8 @@ export interface FeatureRequest {
   readonly name: string;
   readonly bytes: Uint8Array;
   readonly liveness: boolean;
+  /** Turn the image grey (luma) before anything sees it. */
+  readonly grey: boolean;
 }
 
 export type WorkerMessage =
@@ -62,6 +64,7 @@ port.on('message', async (req: FeatureRequest) => {
       Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength),
       req.name,
       req.liveness,
+      req.grey,
     );
     post({ type: 'result', id: req.id, features });
   } catch (err) {

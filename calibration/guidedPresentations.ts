@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { ImageError } from '../common/errors.js';
+import { decodeFrame } from '../device/camera/decodeFrame.js';
 import { nextFrameBefore } from '../device/camera/nextFrameBefore.js';
 import type { Camera, Frame } from '../device/ports.js';
 import type { FaceEngine } from '../model/faceEngine.js';
-import { CAMERA_DECODE_LIMITS, decodeImage } from '../model/image/decodeImage.js';
+import type { RgbImage } from '../model/image/rgbImage.js';
 import type { PresentationFeatures } from './sealedPresentations.js';
 
 /** What the door asks the owner to show, in order; `live` is the owner's own face. */
@@ -104,9 +105,9 @@ export async function guidedPresentations(
 }
 
 async function featuresOf(engine: FaceEngine, frame: Frame): Promise<{ x: Float32Array; image: string } | undefined> {
-  let image: Awaited<ReturnType<typeof decodeImage>>;
+  let image: RgbImage;
   try {
-    image = await decodeImage(frame.data, `camera frame ${frame.seq}`, CAMERA_DECODE_LIMITS);
+    image = await decodeFrame(frame);
   } catch (err) {
     if (err instanceof ImageError) return undefined;
     throw err;

@@ -6,6 +6,7 @@ import type { BackendChoice } from '../model/backend.js';
 import { cosine } from '../model/embedder/embedder.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import { decodeImage } from '../model/image/decodeImage.js';
+import { greyOf } from '../model/image/greyImage.js';
 import type { RgbImage } from '../model/image/rgbImage.js';
 import { type DetectorName, type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
 import { packageDir } from '../model/packageFiles.js';
@@ -40,7 +41,8 @@ export interface FeatureExtractor {
   readonly description: string;
   /** sha256 over every model file used: the cache key and the registry's model hash. */
   readonly modelHash: string;
-  features(bytes: Buffer, name: string, withLiveness: boolean): Promise<ImageFeatures>;
+  /** `grey`: the image turned grey with the camera's luma first (a grey camera's view of the same face). */
+  features(bytes: Buffer, name: string, withLiveness: boolean, grey?: boolean): Promise<ImageFeatures>;
 }
 
 export function similarityOf(model: EvaluatedModel): (a: Float32Array, b: Float32Array) => number {
@@ -58,8 +60,8 @@ export function facelockExtractor(engine: FaceEngine): FeatureExtractor {
     model: 'facelock',
     description: `facelock ${engine.embedderName}`,
     modelHash: hashOfHashes(engine.info.modelHashes),
-    features: (bytes, name, withLiveness) =>
-      fromImage(bytes, name, async (image) => {
+    features: (bytes, name, withLiveness, grey) =>
+      fromImage(bytes, name, grey, async (image) => {
         const { faces } = await engine.analyze(image, { embed: false });
         const face = labelledFace(faces, (f) => f.detectionBox, image);
         if (!face) return { found: false };
@@ -82,15 +84,23 @@ export function facelockExtractor(engine: FaceEngine): FeatureExtractor {
   };
 }
 
-/** Decodes the image and hands it on; an unreadable image is a failure to enrol with its reason, never a crash. */
-async function fromImage(bytes: Buffer, name: string, use: (image: RgbImage) => Promise<ImageFeatures>): Promise<ImageFeatures> {
+/**
+ * Decodes the image (grey when asked) and hands it on; an unreadable image is a failure to enrol with its reason,
+ * never a crash.
+ */
+async function fromImage(
+  bytes: Buffer,
+  name: string,
+  grey: boolean | undefined,
+  use: (image: RgbImage) => Promise<ImageFeatures>,
+): Promise<ImageFeatures> {
   let image: RgbImage;
   try {
     image = await decodeImage(bytes, name);
   } catch (err) {
     return { found: false, error: (err as Error).message };
   }
-  return use(image);
+  return use(grey ? greyOf(image) : image);
 }
 
 function faceApiModelHashes(detector: PeerDetector): Record<string, string> {
@@ -116,8 +126,8 @@ export async function faceApiExtractor(backend: BackendChoice, model: EvaluatedM
     model,
     description: peerName(detector),
     modelHash: hashOfHashes(faceApiModelHashes(detector)),
-    features: (bytes, name) =>
-      fromImage(bytes, name, async (image) => {
+    features: (bytes, name, _withLiveness, grey) =>
+      fromImage(bytes, name, grey, async (image) => {
         const descriptor = await peer.describe(image);
         return descriptor ? { found: true, embedding: descriptor } : { found: false };
       }),

@@ -1,6 +1,7 @@
 import { barList, chart, escapeHtml as esc } from '../common/svgPlots.js';
 import type { CalibrationReport } from './calibrationReport.js';
 import { CONDITION_BINS } from './conditionAnalysis.js';
+import { greyHtml } from './greyReportHtml.js';
 import { formatProportion, type Proportion } from './presentationAttackRates.js';
 
 const pct = (v: number | null | undefined, digits = 2) =>
@@ -21,11 +22,20 @@ export function renderReportHtml(r: CalibrationReport): string {
 <p>${esc(r.createdAt)} &middot; commit ${esc(r.gitCommit)} &middot; seed ${r.seed} &middot; model ${esc(r.model.description)} (sha256 ${esc(r.model.modelHash.slice(0, 16))}&hellip;)</p>
 <p>Wall time ${r.timing.wallSeconds.toFixed(1)} s (features ${r.timing.embedSeconds.toFixed(1)} s on ${r.timing.workers} worker thread(s); ${r.timing.cachedImages} images from the encrypted cache, ${r.timing.computedImages} computed).</p>`);
   if (r.data && r.verification) parts.push(...verificationHtml(r.data, r.verification));
+  parts.push(...greyHtml(r));
   if (r.liveness) parts.push(...livenessHtml(r.liveness));
+  const cited = [
+    r.verification ? 'Labeled Faces in the Wild (Huang et al. 2007)' : '',
+    r.grey?.sets.some((s) => s.name === 'yale') ? 'Yale Face Database (Belhumeur et al. 1997)' : '',
+    r.grey?.sets.some((s) => s.name === 'orl') ? 'AT&amp;T Database of Faces (Olivetti Research Laboratory)' : '',
+    r.liveness
+      ? 'presentations from the folder named above (NUAA: Tan et al., ECCV 2010; Replay-Attack: Chingovska et al., BIOSIG 2012)'
+      : '',
+  ].filter(Boolean);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>facelock calibration ${esc(r.createdAt)}</title>
 <style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:13px}.plots{display:flex;flex-wrap:wrap;gap:12px}</style>
 </head><body>${parts.join('\n')}
-<p>Data: Labeled Faces in the Wild (Huang et al. 2007); NUAA Photograph Imposter Database (Tan et al., ECCV 2010). No face images are included in this report.</p>
+<p>Data: ${cited.join('; ')}. No face images are included in this report.</p>
 </body></html>
 `;
 }

@@ -7,17 +7,20 @@ import type { Logger } from '../common/logger.js';
 import { projectRoot } from '../common/projectRoot.js';
 import type { BackendChoice } from '../model/backend.js';
 import type { DetectorName, EmbedderName } from '../model/loadFaceEngine.js';
+import { allPairsScores } from './allPairsScores.js';
 import { type LivenessResult, livenessErrors } from './attackData.js';
-import type { CalibrationReport } from './calibrationReport.js';
-import { evaluateVerification } from './evaluateVerification.js';
+import type { CalibrationReport, GreyReport } from './calibrationReport.js';
+import { evaluateVerification, ratesAtThreshold, type VerificationReport } from './evaluateVerification.js';
 import type { FeatureCache } from './featureCache.js';
 import { extractFeatures, type Progress } from './featurePool.js';
 import type { ImageResult } from './foldPairs.js';
+import { type GreyFaceSet, ratesByCondition, readGreyFaceSet } from './greyFaceSets.js';
 import { type EvaluatedModel, similarityOf } from './imageFeatures.js';
 import { type LfwDataset, readLfwDataset } from './lfwDataset.js';
 import { padRatesByPart } from './padRatesByPart.js';
 import { type PresentationSet, presentationParts, readPresentationSet } from './presentationSet.js';
 import { checkSplit, findSplit, lfwSplitParts, type SplitManifest } from './splitManifest.js';
+import { tarAtFar } from './verificationMetrics.js';
 
 /** Which of a presentation's liveness scores the door uses (liveness.model texture, trained, shipped). */
 export type LiveScore = 'live' | 'passive' | 'antispoof';
@@ -25,6 +28,9 @@ export type LiveScore = 'live' | 'passive' | 'antispoof';
 export interface CalibrationOptions {
   readonly pairs?: string;
   readonly attacks?: string;
+  /** Also the grey camera's operating point: the pairs turned grey; and grey datasets (Yale, ORL) by condition. */
+  readonly grey?: boolean;
+  readonly greyFaces?: readonly string[];
   readonly folds?: readonly number[];
   readonly model: EvaluatedModel;
   readonly embedder: EmbedderName;
@@ -77,7 +83,11 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
   const lfw = o.pairs ? readLfwDataset(resolve(o.pairs), o.folds) : undefined;
   const presentations = o.attacks ? readPresentationSet(o.attacks) : undefined;
   const { extract, totals } = featureRunner(o);
+  const greySets = (o.greyFaces ?? []).map((d) => readGreyFaceSet(resolve(d)));
+  if (greySets.length > 0 && !o.grey) throw new DatasetError('--grey-faces measures the grey operating point: give --grey with it');
   const pairs = o.pairs && lfw ? await verifyPairs(o, o.pairs, lfw, extract, splits) : undefined;
+  const grey =
+    o.grey && o.pairs && lfw && pairs ? await greyOperatingPoint(o, o.pairs, lfw, pairs.verification, greySets, extract) : undefined;
   const liveness = o.attacks && presentations ? await measureAttacks(o, presentations, extract, splits) : undefined;
   const report: CalibrationReport = {
     tool: 'facelock calibrate',
@@ -92,6 +102,8 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
       embedder: o.model === 'facelock' ? o.embedder : null,
       detector: o.model === 'facelock' ? o.detector : null,
       targetFar: o.targetFar,
+      grey: o.grey ?? false,
+      greyFaces: o.greyFaces?.join(',') ?? null,
       k: o.k,
       n: o.n,
       liveScore: o.liveScore,
@@ -110,6 +122,7 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
       computedImages: totals.computedImages,
     },
     ...(pairs ? { verification: pairs.verification } : {}),
+    ...(grey ? { grey } : {}),
     ...(liveness ? { liveness } : {}),
     calibrationFile: null,
   };
@@ -119,7 +132,7 @@ export async function runCalibration(o: CalibrationOptions): Promise<{ report: C
 /** Runs the feature extraction of a calibration and adds up what it cost (for the report's timing). */
 function featureRunner(o: CalibrationOptions) {
   const totals = { embedSeconds: 0, cachedImages: 0, computedImages: 0, workers: 0, modelHash: '' };
-  const extract = async (what: string, files: string[], liveness: boolean) => {
+  const extract = async (what: string, files: string[], liveness: boolean, grey = false) => {
     const t = performance.now();
     const r = await extractFeatures(files, {
       model: o.model,
@@ -127,6 +140,7 @@ function featureRunner(o: CalibrationOptions) {
       embedder: o.embedder,
       detector: o.detector,
       liveness,
+      grey,
       ...(o.workers === undefined ? {} : { workers: o.workers }),
       ...(o.cache ? { cache: o.cache } : {}),
       onProgress: (p) => o.onProgress?.(what, p),
@@ -183,6 +197,80 @@ async function verifyPairs(o: CalibrationOptions, pairsDir: string, dataset: Lfw
     folds: dataset.folds.map((f) => f.fold),
   };
   return { data, verification };
+}
+
+/**
+ * The grey camera's operating point: every image of the pairs turned grey (the camera's luma) and measured as the
+ * colour faces were (all pairs, held-out folds, door rates); the colour threshold's rates on the same grey pairs; and
+ * per-condition FRR and FAR on grey datasets at both thresholds.
+ */
+async function greyOperatingPoint(
+  o: CalibrationOptions,
+  pairsDir: string,
+  dataset: LfwDataset,
+  colour: VerificationReport,
+  sets: readonly GreyFaceSet[],
+  extract: Extract,
+): Promise<GreyReport> {
+  const dir = resolve(pairsDir);
+  const paths = dataset.folds.flatMap((f) => f.images);
+  const r = await extract(
+    'lfw grey',
+    paths.map((p) => join(dir, p)),
+    false,
+    true,
+  );
+  const images = new Map<string, ImageResult>(
+    paths.map((p, i) => [p, { path: p, embedding: r.features[i]?.embedding, conditions: r.features[i]?.conditions }]),
+  );
+  const similarity = similarityOf(o.model);
+  const verification = evaluateVerification(dataset, images, similarity, {
+    targetFar: o.targetFar,
+    k: o.k,
+    n: o.n,
+    seed: o.seed,
+    bootstrapReplicates: o.bootstrap,
+    doorTemplates: 1,
+    doorImpostorApproaches: 20_000,
+  });
+  const colourThreshold = colour.operating.threshold;
+  const thresholds = { colour: colourThreshold, grey: verification.operating.threshold };
+  const measured = [];
+  for (const set of sets) {
+    const f = await extract(
+      `${set.name} grey`,
+      set.faces.map((x) => x.path),
+      false,
+      true,
+    );
+    const embeddings = f.features.map((x) => x.embedding);
+    const all = allPairsScores(
+      set.faces.map((x, i) => ({ identity: x.identity, embedding: embeddings[i] })),
+      similarity,
+    );
+    measured.push({
+      name: set.name,
+      dir: set.dir,
+      people: new Set(set.faces.map((x) => x.identity)).size,
+      images: set.faces.length,
+      noFace: embeddings.filter((e) => !e).length,
+      enrolledFrom: set.enrolledFrom,
+      byThreshold: ratesByCondition(set, embeddings, similarity, thresholds),
+      ownOperatingPoint: tarAtFar(all.genuine, all.impostor, o.targetFar),
+    });
+  }
+  // the door fails secure: the strictest threshold any of the grey data asks for the target FAR
+  const candidates = [
+    { from: 'the pairs turned grey', threshold: verification.operating.threshold },
+    ...measured.filter((m) => m.ownOperatingPoint.resolvable).map((m) => ({ from: m.name, threshold: m.ownOperatingPoint.threshold })),
+  ];
+  const chosen = candidates.reduce((a, b) => (b.threshold > a.threshold ? b : a));
+  return {
+    verification,
+    chosen,
+    colourThresholdOnGrey: { threshold: colourThreshold, ...ratesAtThreshold(dataset, images, similarity, colourThreshold) },
+    sets: measured,
+  };
 }
 
 /**

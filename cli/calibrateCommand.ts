@@ -10,18 +10,20 @@ import { renderReportHtml } from '../calibration/reportHtml.js';
 import { runCalibration } from '../calibration/runCalibration.js';
 import { ExitCode, UsageError } from '../common/errors.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
-import { CALIBRATION_FORMAT, type CalibratedLiveness, type CalibrationFile } from '../device/door/calibrationFile.js';
 import { keySource, readKeyFile } from '../device/store/keyFile.js';
 import { calibrationBoundsProblem } from '../model/defaultThresholds.js';
 import { DETECTORS, type DetectorName, EMBEDDERS, type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
 import { doorLiveness, existingDoorLiveness, factoryLivenessModel, HEADLINE_PARTS } from './calibrateLivenessChoice.js';
 import { registerCalibrateLiveness } from './calibrateLivenessCommand.js';
+import { calibrationFileOf } from './calibrationFileOf.js';
 import { type CliContext, runCommand } from './cliContext.js';
 import { wholeNumber as positiveInt, rate } from './optionParsers.js';
 
 interface CalibrateOptions {
   pairs?: string;
   attacks?: string;
+  grey?: boolean;
+  greyFaces?: string[];
   folds?: number[];
   model: EvaluatedModel;
   embedder?: EmbedderName;
@@ -63,6 +65,8 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
       const { report, splits } = await runCalibration({
         ...(opts.pairs ? { pairs: opts.pairs } : {}),
         ...(opts.attacks ? { attacks: opts.attacks } : {}),
+        ...(opts.grey ? { grey: true } : {}),
+        ...(opts.greyFaces ? { greyFaces: opts.greyFaces } : {}),
         ...(opts.folds ? { folds: opts.folds } : {}),
         model: opts.model,
         embedder,
@@ -116,6 +120,10 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
 function addCalibrateOptions(command: Command): Command {
   return command
     .option('--pairs <dir>', 'LFW-format folder: pairs.txt and images/Name/Name_NNNN.jpg')
+    .option('--grey', "also the grey camera's operating point: every pair turned grey (an infrared or monochrome camera's view)")
+    .option('--grey-faces <dirs>', 'grey datasets (Yale, ORL layouts), comma-separated: FRR and FAR per light condition', (v) =>
+      v.split(','),
+    )
     .option('--attacks <dir>', 'NUAA-format folder: client_*.txt, imposter_*.txt, ClientRaw/, ImposterRaw/ (liveness APCER/BPCER)')
     .option('--folds <list>', 'only these folds of pairs.txt, e.g. 1,2', (v) =>
       v.split(',').map((x) => {
@@ -181,44 +189,6 @@ function progressPrinter(ctx: CliContext): (what: string, p: Progress) => void {
     ctx.progress(
       `${what} features: ${p.done}/${p.total} (${Math.round((100 * p.done) / Math.max(1, p.total))}%), ${p.cached} cached${eta}`,
     );
-  };
-}
-
-/** The file the daemon reads: threshold, fusion and probability model, with the hashes of the models they hold for. */
-function calibrationFileOf(
-  report: CalibrationReport,
-  v: NonNullable<CalibrationReport['verification']>,
-  embedder: EmbedderName,
-  detector: DetectorName,
-  livenessModel: CalibratedLiveness['model'],
-): CalibrationFile {
-  const l = report.liveness;
-  const rates = (level: 'frame' | 'approach') => {
-    const r = l?.byPart.find((p) => p.part === l.part && p.level === level)?.rates;
-    if (!r) return null;
-    const count = (p: { count: number; of: number }) => ({ count: p.count, of: p.of });
-    return { worstApcer: count(r.worst?.apcer ?? { count: 0, of: 0 }), bpcer: count(r.bpcer) };
-  };
-  const frame = rates('frame');
-  return {
-    format: CALIBRATION_FORMAT,
-    embedder,
-    threshold: v.operating.threshold,
-    targetFar: v.operating.targetFar,
-    fusion: { k: v.door.k, n: v.door.n },
-    probability: v.probability.chosen,
-    modelHashes: engineModelHashes({ embedder, detector }),
-    data: {
-      dir: report.data?.dir ?? '',
-      listSha256: report.data?.listSha256 ?? '',
-      manifestSha256: report.data?.manifestSha256 ?? '',
-      split: report.data?.split ?? null,
-    },
-    heldOut: { tar: v.heldOutAtTarget.meanTar, far: v.heldOutAtTarget.meanFar },
-    door: { far: v.door.far, frr: v.door.frr },
-    ...(l && frame ? { liveness: { model: livenessModel, threshold: l.threshold, part: l.part, frame, approach: rates('approach') } } : {}),
-    createdAt: report.createdAt,
-    gitCommit: report.gitCommit,
   };
 }
 

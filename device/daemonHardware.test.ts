@@ -41,10 +41,14 @@ const gpiodLock = 'lock: { driver: gpiod, line: GPIO17, unlockMs: 20000, maxUnlo
 
 describe.runIf(ready)('facelock run, end to end: camera and systemd through fakes on PATH', () => {
   it('runs with rpicam-vid spawned from PATH, survives a camera that dies and one that sends garbage, and locks on SIGTERM', async () => {
-    for (const mode of ['die-after:2', 'garbage']) {
+    // a camera dying mid-frame on the raw YUV420 stream (the default format); garbage between MJPEG frames
+    for (const [mode, format] of [
+      ['die-after:2', 'yuv420'],
+      ['garbage', 'mjpeg'],
+    ] as const) {
       const name = `rpicam-${mode.replace(':', '-')}`;
       const run = await runUntil(
-        f.config(name, 'camera: { kind: rpicam, framerate: 5 }\n'),
+        f.config(name, `camera: { kind: rpicam, framerate: 5, format: ${format} }\n`),
         fakeCameraEnv(join(f.dir, 'laura-door'), mode),
         'decision outcome=unlock',
       );
@@ -53,6 +57,27 @@ describe.runIf(ready)('facelock run, end to end: camera and systemd through fake
       expect(f.transitions(name).at(-1)?.state).toBe('locked');
       if (mode.startsWith('die')) expect(run.output()).toMatch(/camera process ended, restarting .*code=1/);
     }
+  });
+
+  it('on raw YUV420 frames from rpicam-vid, a still scene is never decoded: the motion gate reads the Y plane', async () => {
+    const still = f.stillScene(nuaa as string, 'still-yuv', '0001', 10);
+    const run = await runUntil(
+      f.config('still-yuv', 'camera: { kind: rpicam, framerate: 20, format: yuv420 }\nmotion: { holdMs: 0, idleEvery: 1 }\n'),
+      fakeCameraEnv(still),
+      'watching the door',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    const stopped =
+      run
+        .output()
+        .split('\n')
+        .find((l) => l.includes(' stopped ')) ?? '';
+    const runs = (stage: string) => Number(stopped.match(new RegExp(`runs\\.${stage}=(\\d+)`))?.[1] ?? 0);
+    expect(runs('motion')).toBeGreaterThanOrEqual(10);
+    expect(runs('decode')).toBeLessThanOrEqual(1); // the first frame counts as motion
+    expect(stopped).toMatch(/reason\.no_motion=\d+/);
   });
 
   it('tells systemd it is ready, its status, and pings the watchdog while frames flow', async () => {

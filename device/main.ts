@@ -121,7 +121,7 @@ async function watchDoor(d: Daemon): Promise<number> {
   const { config, log, opened } = d;
   const store = openTemplateStore({ stateDir: config.stateDir, keyFile: config.keyFile });
   opened.store = store;
-  const { engine, calibration, liveness } = await loadDoorModels(config, log);
+  const { engine, calibration, liveness, thresholds } = await loadDoorModels(config, log);
   const enrolled = watchEnrollment(store, engine.embedderName, opened, log);
   const users = enrolled.userCount;
   const audit = store.auditLog({ retainFrames: config.retention.frames });
@@ -161,6 +161,7 @@ async function watchDoor(d: Daemon): Promise<number> {
     engine,
     calibration,
     liveness,
+    thresholds,
     enrolled,
     lockout,
     record,
@@ -177,6 +178,7 @@ async function watchDoor(d: Daemon): Promise<number> {
     camera: config.camera.kind,
     users,
     threshold: calibration.threshold,
+    greyThreshold: thresholds.grey,
     k: config.decision.k,
     n: config.decision.n,
   });
@@ -197,6 +199,7 @@ function doorService(
     engine: Awaited<ReturnType<typeof loadDoorModels>>['engine'];
     calibration: Awaited<ReturnType<typeof loadDoorModels>>['calibration'];
     liveness: Awaited<ReturnType<typeof loadDoorModels>>['liveness'];
+    thresholds: Awaited<ReturnType<typeof loadDoorModels>>['thresholds'];
     enrolled: EnrolledTemplates;
     lockout: LockoutPolicy;
     record: (a: AttemptRecord) => void;
@@ -208,11 +211,12 @@ function doorService(
   return new DoorService({
     camera: p.camera,
     status: p.status,
-    pipeline: buildDoorPipeline(p.engine, config, () => enrolled.current, calibration.threshold, Date.now, p.liveness),
+    pipeline: buildDoorPipeline(p.engine, config, () => enrolled.current, p.thresholds, Date.now, p.liveness),
     fusion: new FrameFusion(config.decision),
     lockout: p.lockout,
     lock: d.lock,
     audit: p.record,
+    retainFrames: config.retention.frames,
     log: log.child('door'),
     now: monotonicMs,
     onGrant: p.onGrant,

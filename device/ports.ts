@@ -1,6 +1,10 @@
+import type { Yuv420Layout } from '../model/image/yuv420.js';
 /** One camera frame: an encoded image (JPEG) and when it arrived. */
 export interface Frame {
+  /** A JPEG, or with `raw` the frame's raw pixels in that layout. */
   readonly data: Buffer;
+  /** Raw frames (rpicam-vid `--codec yuv420`): their layout; absent for JPEG frames. */
+  readonly raw?: Yuv420Layout;
   /** Milliseconds since the epoch when the frame was received. */
   readonly timestamp: number;
   /** Counts frames from 0 for the life of the camera object. */

@@ -1,9 +1,10 @@
 import { ImageError } from '../common/errors.js';
+import { decodeFrame } from '../device/camera/decodeFrame.js';
 import { nextFrameBefore } from '../device/camera/nextFrameBefore.js';
 import type { Camera, Frame } from '../device/ports.js';
 import type { NewTemplate } from '../device/store/templateRecords.js';
 import type { FaceEngine } from '../model/faceEngine.js';
-import { CAMERA_DECODE_LIMITS, decodeImage } from '../model/image/decodeImage.js';
+import type { RgbImage } from '../model/image/rgbImage.js';
 import { POSE_BINS, POSE_PROMPTS, type PoseBin, poseBin } from '../model/poseBins.js';
 import { measureQuality } from '../model/quality/faceQuality.js';
 import { checkEnrollmentFace, type EnrollLimits, type RejectReason } from './qualityGates.js';
@@ -88,9 +89,9 @@ async function consider(
   byBin: Map<string, NewTemplate[]>,
   complain: (reason: RejectReason, detail: string) => void,
 ): Promise<string | undefined> {
-  let image: Awaited<ReturnType<typeof decodeImage>>;
+  let image: RgbImage;
   try {
-    image = await decodeImage(frame.data, `camera frame ${frame.seq}`, CAMERA_DECODE_LIMITS);
+    image = await decodeFrame(frame);
   } catch (err) {
     if (err instanceof ImageError) return undefined;
     throw err;

@@ -1,9 +1,10 @@
 import { ImageError } from '../common/errors.js';
+import { decodeFrame } from '../device/camera/decodeFrame.js';
 import type { Camera } from '../device/ports.js';
 import type { StoredTemplate } from '../device/store/templateRecords.js';
 import { cosine } from '../model/embedder/embedder.js';
 import type { FaceEngine } from '../model/faceEngine.js';
-import { CAMERA_DECODE_LIMITS, decodeImage } from '../model/image/decodeImage.js';
+import type { RgbImage } from '../model/image/rgbImage.js';
 
 export interface LiveVerifyResult {
   readonly frames: number;
@@ -27,9 +28,9 @@ export async function verifyLive(
   let best: number | null = null;
   for await (const frame of camera.frames(AbortSignal.timeout(opts.seconds * 1000))) {
     frames++;
-    let image: Awaited<ReturnType<typeof decodeImage>>;
+    let image: RgbImage;
     try {
-      image = await decodeImage(frame.data, `camera frame ${frame.seq}`, CAMERA_DECODE_LIMITS);
+      image = await decodeFrame(frame);
     } catch (err) {
       if (err instanceof ImageError) continue;
       throw err;

@@ -13,6 +13,18 @@ export const DEFAULT_THRESHOLDS: Readonly<Record<EmbedderName, number>> = {
   faceres: 0.682,
 };
 
+/**
+ * The grey camera's factory threshold: the strictest operating point at FAR 1e-4 over all cross-identity pairs of the
+ * grey faces the team has (`facelock calibrate --pairs ../shared/datasets/lfw-dev --grey --grey-faces
+ * ../shared/datasets/yalefaces,../shared/datasets/att_orl_faces`). faceplugin: lfw-dev turned grey 0.4238 (2,875,806
+ * impostor pairs), Yale 0.3509, ORL 0.4615 (400 images of 40 people, 78,000 cross-identity pairs; at the colour
+ * threshold 0.4198, 5.8e-4 of its probe-impostor comparisons match): 0.4615. The others were not measured: a grey camera on them uses their colour
+ * threshold.
+ */
+export const DEFAULT_GREY_THRESHOLDS: Readonly<Partial<Record<EmbedderName, number>>> = {
+  faceplugin: 0.4615,
+};
+
 export function defaultThreshold(embedder: string): number {
   const t = DEFAULT_THRESHOLDS[embedder as EmbedderName];
   if (t === undefined) throw new Error(`no default threshold for embedder ${embedder}`);

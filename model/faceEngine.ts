@@ -7,7 +7,7 @@ import { boundingBox } from './geometry.js';
 import type { RgbImage } from './image/rgbImage.js';
 import { type Affine, squareCropMap, warpToRgb } from './image/warpAffine.js';
 import type { FacemeshLandmarker } from './landmarks/facemesh.js';
-import { DOOR_PAD_SIDE, doorPadFeatures } from './liveness/doorPadFeatures.js';
+import { DOOR_PAD_FINE_SIDE, DOOR_PAD_SIDE, doorPadFeatures } from './liveness/doorPadFeatures.js';
 import type { PassiveLivenessModel } from './liveness/passive/passiveModelFile.js';
 import type { ShippedLivenessNet } from './liveness/shippedLiveness.js';
 import type { TextureLivenessModel } from './liveness/texture/textureModelFile.js';
@@ -121,7 +121,7 @@ export class FaceEngine {
 
   /** The features a door's own liveness head reads (model/liveness/doorPadFeatures.ts) of a face found by `analyze`. */
   doorPadFeatures(image: RgbImage, face: Face): Float32Array {
-    return doorPadFeatures(this.livenessCrop(image, face, DOOR_PAD_SIDE).data);
+    return doorPadFeatures(this.livenessCrop(image, face, DOOR_PAD_SIDE).data, this.livenessCrop(image, face, DOOR_PAD_FINE_SIDE).data);
   }
 
   /** p(live) of a face by facelock's trained passive net (calibrated by temperature scaling). */

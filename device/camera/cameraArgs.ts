@@ -11,9 +11,11 @@ export interface RpicamOptions {
   readonly infrared?: boolean;
   /** libcamera's tuning file for the sensor (the NoIR modules have their own). */
   readonly tuningFile?: string | undefined;
+  /** mjpeg: the Pi encodes every frame and facelock decodes it; yuv420: raw frames (the Y plane is the grey picture). */
+  readonly format?: 'mjpeg' | 'yuv420';
 }
 
-/** rpicam-vid streaming MJPEG to stdout until killed; `--flush` so each frame leaves at once. */
+/** rpicam-vid streaming MJPEG (or raw YUV420) to stdout until killed; `--flush` so each frame leaves at once. */
 export function rpicamArgs(f: CaptureFormat, o: RpicamOptions = {}): string[] {
   return [
     ...(o.tuningFile ? ['--tuning-file', o.tuningFile] : []),
@@ -22,7 +24,7 @@ export function rpicamArgs(f: CaptureFormat, o: RpicamOptions = {}): string[] {
     '0',
     '-n',
     '--codec',
-    'mjpeg',
+    o.format ?? 'mjpeg',
     '--width',
     String(f.width),
     '--height',

@@ -30,6 +30,7 @@ export function createCamera(config: CameraConfig, log: Logger): Camera {
           installHint: 'install rpicam-apps (sudo apt install rpicam-apps), or use camera kind v4l2 or replay',
           ...RESTART,
           stallMs: stallMs(config.framerate),
+          ...(config.format === 'yuv420' ? { raw: { format: 'yuv420', width: config.width, height: config.height } as const } : {}),
         },
         log.child('camera'),
       );

@@ -68,7 +68,7 @@ describe.runIf(nuaa)('ProcessCamera with a spawned rpicam-vid (fake executable o
     const cam = createCamera(config.camera, createLogger({ level: 'error', write: () => {} }));
     expect(await take(cam, 2)).toHaveLength(2);
     expect(readFileSync(argsLog, 'utf8').trim()).toBe(
-      `--tuning-file ${tuningFile} --saturation 0 -t 0 -n --codec mjpeg --width 640 --height 480 --framerate 15 --flush -o -`,
+      `--tuning-file ${tuningFile} --saturation 0 -t 0 -n --codec yuv420 --width 640 --height 480 --framerate 15 --flush -o -`,
     );
     expect(() => parseConfig({ camera: { kind: 'rpicam', tuningFile: 'imx219_noir.json' } }, 'test')).toThrow(
       /camera\.tuningFile: an absolute path to a libcamera tuning \.json file/,
@@ -116,6 +116,32 @@ describe.runIf(nuaa)('ProcessCamera with a spawned rpicam-vid (fake executable o
     await expect(take(camera([], { command: 'rpicam-vid-not-installed' }), 1)).rejects.toThrow(
       /not installed or not on PATH: sudo apt install rpicam-apps/,
     );
+  });
+});
+
+describe.runIf(nuaa)('rpicam-vid raw YUV420 frames (the fake emits them as the Pi does)', () => {
+  it('streams raw YUV420 frames cut by size (the default), recovers from a camera killed mid-frame, and refuses a width the ISP would pad', async () => {
+    const argsLog = join(mkdtempSync(join(tmpdir(), 'facelock-cam-')), 'args');
+    process.env = fakeCameraEnv(frameDir(), 'die-after:3', argsLog);
+    const config = parseConfig({ camera: { kind: 'rpicam', width: 320, height: 240, framerate: 30 } }, 'test');
+    const cam = createCamera(config.camera, createLogger({ level: 'error', write: () => {} }));
+    const frames = await take(cam, 8);
+    expect(frames).toHaveLength(8);
+    expect(frames.every((f) => f.raw?.format === 'yuv420' && f.data.length === 320 * 240 * 1.5)).toBe(true);
+    // every frame is a picture, not a shifted stream: its Y plane is the scene's luma (NUAA frames are mid-grey faces)
+    const meanY = (f: Frame) => f.data.subarray(0, 320 * 240).reduce((a, v) => a + v, 0) / (320 * 240);
+    const first = meanY(frames[0] as Frame);
+    expect(frames.every((f) => Math.abs(meanY(f) - first) < 25)).toBe(true);
+    expect((cam as ProcessCamera).stats.truncated).toBeGreaterThanOrEqual(2);
+    expect(readFileSync(argsLog, 'utf8').trim().split('\n')[0]).toBe(
+      '-t 0 -n --codec yuv420 --width 320 --height 240 --framerate 30 --flush -o -',
+    );
+    expect(() => parseConfig({ camera: { kind: 'rpicam', width: 600, height: 480 } }, 'test')).toThrow(
+      /camera\.width: with format yuv420 the width must be a multiple of 64 .*: 576 is the nearest, or use format mjpeg/,
+    );
+    expect(parseConfig({ camera: { kind: 'rpicam', width: 600, height: 480, format: 'mjpeg' } }, 'test').camera).toMatchObject({
+      width: 600,
+    });
   });
 });
 

@@ -2,9 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CameraError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
+import { type Yuv420Layout, yuv420Bytes } from '../../model/image/yuv420.js';
 import type { Camera, CameraStats, Frame } from '../ports.js';
 import { FrameSlot } from './frameSlot.js';
 import { MjpegSplitter } from './mjpegSplitter.js';
+import { RawFrameSplitter } from './rawFrameSplitter.js';
 
 export interface ProcessCameraOptions {
   /** `rpicam` or `v4l2`: names the camera in logs. */
@@ -20,6 +22,8 @@ export interface ProcessCameraOptions {
   /** Delays before successive restarts; the last repeats. Reset once frames flow again. */
   readonly backoffMs: readonly number[];
   readonly maxFrameBytes: number;
+  /** Raw frames of this layout (rpicam-vid `--codec yuv420`), cut by size; default MJPEG, cut at its markers. */
+  readonly raw?: Yuv420Layout;
 }
 
 type Ended =
@@ -33,7 +37,7 @@ type Ended =
   | { readonly kind: 'missing'; readonly error: Error };
 
 /**
- * A camera process that writes MJPEG to stdout (rpicam-vid, or ffmpeg for V4L2). The same spawning and parsing
+ * A camera process that writes MJPEG, or raw YUV420 frames, to stdout (rpicam-vid, or ffmpeg for V4L2). The same spawning and parsing
  * serve the real tools on a Pi and the fake executables in tests. A process that dies or stalls is restarted with
  * growing delays and each fault is logged; a missing executable is a fatal CameraError saying what to install.
  */
@@ -102,7 +106,8 @@ export class ProcessCamera implements Camera {
 
   private runOnce(slot: FrameSlot, signal: AbortSignal): Promise<Ended> {
     return new Promise((resolve) => {
-      const splitter = new MjpegSplitter(this.options.maxFrameBytes);
+      const raw = this.options.raw;
+      const splitter = raw ? new RawFrameSplitter(yuv420Bytes(raw)) : new MjpegSplitter(this.options.maxFrameBytes);
       let child: ChildProcess;
       let frames = 0;
       let reason = 'exited';
@@ -132,7 +137,7 @@ export class ProcessCamera implements Camera {
         for (const data of splitter.push(chunk)) {
           frames++;
           armStall(this.options.stallMs);
-          slot.put({ data, timestamp: Date.now(), seq: this.seq++ });
+          slot.put({ data, timestamp: Date.now(), seq: this.seq++, ...(raw ? { raw } : {}) });
         }
       });
       child.stderr?.on('data', (chunk: Buffer) => {

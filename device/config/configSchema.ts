@@ -27,20 +27,41 @@ export function onThisMachine(url: string): boolean {
 const format = { width: int(64, 4096).default(640), height: int(64, 4096).default(480), framerate: int(1, 120).default(15) };
 
 const camera = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('rpicam'),
-    ...format,
-    /**
-     * A Pi NoIR camera under an 850 nm illuminator (docs/install.md): grey frames (`--saturation 0`; colour means
-     * nothing under infrared, and a phone or tablet screen emits none of it, so a replayed face is not lit).
-     */
-    infrared: z.boolean().default(false),
-    /** libcamera tuning file, e.g. /usr/share/libcamera/ipa/rpi/vc4/imx219_noir.json (Pi 5: rpi/pisp/) for a NoIR module. */
-    tuningFile: z
-      .string()
-      .regex(/^\/[^\0]*\.json$/, 'an absolute path to a libcamera tuning .json file')
-      .optional(),
-  }),
+  z
+    .strictObject({
+      kind: z.literal('rpicam'),
+      ...format,
+      /**
+       * A Pi NoIR camera under an 850 nm illuminator (docs/install.md): grey frames (`--saturation 0`; colour means
+       * nothing under infrared, and a phone or tablet screen emits none of it, so a replayed face is not lit).
+       */
+      infrared: z.boolean().default(false),
+      /** libcamera tuning file, e.g. /usr/share/libcamera/ipa/rpi/vc4/imx219_noir.json (Pi 5: rpi/pisp/) for a NoIR module. */
+      tuningFile: z
+        .string()
+        .regex(/^\/[^\0]*\.json$/, 'an absolute path to a libcamera tuning .json file')
+        .optional(),
+      /**
+       * mjpeg: the Pi encodes every frame as JPEG and facelock decodes it again; yuv420: raw frames, the motion gate reads
+       * the Y plane with no decode (the width must then be a multiple of 64, the row alignment of the Pi's ISP).
+       */
+      format: z.enum(['mjpeg', 'yuv420']).default('yuv420'),
+    })
+    .superRefine((c, ctx) => {
+      if (c.format !== 'yuv420') return;
+      if (c.width % 64 !== 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['width'],
+          message: `with format yuv420 the width must be a multiple of 64 (rpicam-vid pads each row to 64 bytes): ${Math.max(64, Math.round(c.width / 64) * 64)} is the nearest, or use format mjpeg`,
+        });
+      if (c.height % 2 !== 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['height'],
+          message: 'with format yuv420 the height must be even (4:2:0 chroma is halved both ways)',
+        });
+    }),
   z.strictObject({ kind: z.literal('v4l2'), device: z.string().min(1).default('/dev/video0'), ...format }),
   z.strictObject({
     kind: z.literal('replay'),

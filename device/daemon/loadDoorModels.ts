@@ -4,6 +4,7 @@ import { MODELS } from '../../model/manifest.js';
 import type { FacelockConfig } from '../config/configSchema.js';
 import { loadOperatingCalibration } from '../door/calibrationFile.js';
 import { minLiveness, resolveLivenessModel } from '../pipeline/buildDoorPipeline.js';
+import { faceThresholds } from './faceThresholds.js';
 import { hasInfraredCamera, livenessTier } from './livenessTier.js';
 
 /** The face engine, the operating threshold from the calibration file, and the liveness rule, each logged. */
@@ -52,5 +53,6 @@ export async function loadDoorModels(config: Readonly<FacelockConfig>, log: Logg
     log.warn(
       'this door has no liveness calibration of its own: on a camera the factory model never saw, printed photos and phone screens pass most of the time (README, "What stops what"); run facelock calibrate liveness --presentations DIR',
     );
-  return { engine, calibration, liveness };
+  const thresholds = faceThresholds(config, calibration, engine.embedderName, log.child('decision'));
+  return { engine, calibration, liveness, thresholds };
 }

@@ -1,5 +1,7 @@
+import type { RgbImage } from '../../model/image/rgbImage.js';
 import { ApproachLiveness } from '../../model/liveness/activeLiveness.js';
 import { poseBin } from '../../model/poseBins.js';
+import { isMono } from '../../model/quality/faceQuality.js';
 import type { BestMatch, FrameProgress } from '../pipeline/doorStages.js';
 import type { RejectReason } from '../pipeline/rejectReason.js';
 import { decisionEventType } from '../status/doorEvents.js';
@@ -14,8 +16,10 @@ export class Approach {
   readonly active = new ApproachLiveness();
   lastReason: RejectReason | undefined;
   last: FrameProgress | undefined;
-  /** The frame of the best score (kept only in memory, and sealed if the owner enabled frame retention). */
+  /** The frame of the best score as a JPEG (kept only in memory, and sealed if the owner enabled frame retention). */
   bestFrame: Buffer | undefined;
+  /** A raw camera's best frame, decoded, until the door encodes it (only when frames are retained). */
+  bestImage: RgbImage | undefined;
   readonly timings: Record<string, number[]> = {};
 
   constructor(readonly startedAt: number) {
@@ -31,7 +35,8 @@ export class Approach {
     if (scored && frame.best && (!this.best || frame.best.score > this.best.score)) {
       this.best = frame.best;
       this.liveness = frame.liveness;
-      this.bestFrame = frame.frame.data;
+      this.bestFrame = frame.frame.raw ? undefined : frame.frame.data;
+      this.bestImage = frame.frame.raw ? frame.image : undefined;
     }
     for (const [k, v] of Object.entries(timings)) {
       const list = this.timings[k];
@@ -70,7 +75,7 @@ export function attemptRecord(a: Approach, outcome: 'unlock' | 'reject', reason:
     sharpness: quality?.sharpness ?? null,
     clipped: quality?.clipped ?? null,
     lightSide: quality?.lightSide ?? null,
-    colourMode: quality ? (quality.colourfulness < 6 ? 'mono' : 'colour') : null,
+    colourMode: quality ? (isMono(quality) ? 'mono' : 'colour') : null,
     ...(a.bestFrame ? { frame: a.bestFrame } : {}),
     method: 'face',
     eventType: decisionEventType(outcome, reason),

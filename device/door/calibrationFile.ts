@@ -25,6 +25,8 @@ export interface CalibrationFile {
   /** Measured on held-out folds with thresholds chosen on the others. */
   readonly heldOut: { readonly tar: number; readonly far: number };
   readonly door: { readonly far: number; readonly frr: number };
+  /** A grey camera's own operating point (`facelock calibrate --grey`): the same faces turned grey. */
+  readonly grey?: GreyOperatingPoint;
   /**
    * The liveness operating point `facelock calibrate --attacks` measured: the model, the threshold the door uses
    * with it, and the rates on the headline part (counts of presentations; approach = k of n consecutive frames).
@@ -34,6 +36,19 @@ export interface CalibrationFile {
   readonly doorLiveness?: DoorLivenessCalibration;
   readonly createdAt: string;
   readonly gitCommit: string;
+}
+
+/** The threshold for frames of a grey camera (infrared, or colourless frames), measured on faces turned grey. */
+export interface GreyOperatingPoint {
+  readonly cameraMode: 'grey';
+  readonly threshold: number;
+  /** Which grey data asked for it: the pairs turned grey, or a grey dataset (yale, orl) whose pairs needed more. */
+  readonly from: string;
+  readonly targetFar: number;
+  readonly heldOut: { readonly tar: number; readonly far: number };
+  readonly door: { readonly far: number; readonly frr: number };
+  /** What the colour threshold let through on the same grey pairs (why a grey camera needs its own). */
+  readonly colourThresholdFar: number;
 }
 
 /** A door's own liveness calibration: the head over the factory features, its threshold and what it was measured at. */
@@ -68,6 +83,8 @@ type Count = { readonly count: number; readonly of: number };
 /** The part of the calibration the daemon uses. */
 export interface OperatingCalibration {
   readonly threshold: number;
+  /** The grey camera's threshold, when the calibration measured one (`facelock calibrate --grey`). */
+  readonly greyThreshold?: number;
   readonly probability?: ProbabilityModel;
   /** The liveness threshold the calibration measured, for the model it was measured with. */
   readonly liveness?: { readonly model: CalibratedLiveness['model']; readonly threshold: number };
@@ -125,7 +142,21 @@ export function loadOperatingCalibration(
       `calibration file ${file} was made for other model files (${differing.join(', ')}): run facelock calibrate again for these models`,
     );
   }
-  log.info('calibration loaded', { file, threshold: cal.threshold, targetFar: cal.targetFar, made: cal.createdAt });
+  const grey = cal.grey;
+  if (grey !== undefined) {
+    const greyProblem = calibrationBoundsProblem(embedder, grey.threshold, grey.targetFar);
+    if (greyProblem !== undefined || grey.cameraMode !== 'grey')
+      throw new ConfigError(
+        `calibration file ${file}: its grey operating point: ${greyProblem ?? 'not for a grey camera'}: run facelock calibrate --grey again`,
+      );
+  }
+  log.info('calibration loaded', {
+    file,
+    threshold: cal.threshold,
+    greyThreshold: grey?.threshold ?? null,
+    targetFar: cal.targetFar,
+    made: cal.createdAt,
+  });
   const l = cal.liveness;
   if (l !== undefined && !(['texture', 'trained', 'shipped'].includes(l.model) && l.threshold > 0 && l.threshold < 1))
     throw new ConfigError(
@@ -133,6 +164,7 @@ export function loadOperatingCalibration(
     );
   return {
     threshold: cal.threshold,
+    ...(grey ? { greyThreshold: grey.threshold } : {}),
     ...(cal.probability ? { probability: cal.probability } : {}),
     ...(l ? { liveness: { model: l.model, threshold: l.threshold } } : {}),
     ...(door ? { doorLiveness: door } : {}),

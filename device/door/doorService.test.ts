@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
 import type { Face } from '../../model/faceTypes.js';
@@ -25,6 +26,9 @@ function door(
     allowed?: boolean;
     stillEnrolled?: (userId: number) => boolean;
     audit?: (a: AttemptRecord) => void;
+    /** Frames are raw YUV420 (2x2), as rpicam-vid's; with `retainFrames` the door keeps its best as a JPEG. */
+    raw?: boolean;
+    retainFrames?: boolean;
   } = {},
 ) {
   const frameMs = opts.frameMs ?? 100;
@@ -36,7 +40,13 @@ function door(
       for (let seq = 0; seq < script.length; seq++) {
         clock = seq * frameMs;
         await new Promise((r) => setTimeout(r, 1));
-        yield { data: Buffer.from([seq]), timestamp: clock, seq } satisfies Frame;
+        const raw = opts.raw ? { raw: { format: 'yuv420', width: 2, height: 2 } as const } : {};
+        yield {
+          data: opts.raw ? Buffer.from([seq, seq, seq, seq, 128, 128]) : Buffer.from([seq]),
+          timestamp: clock,
+          seq,
+          ...raw,
+        } satisfies Frame;
       }
     },
   };
@@ -55,7 +65,7 @@ function door(
       } as unknown as Face;
       const seen = {
         ...c,
-        image: { width: 1, height: 1, data: new Uint8Array(3) },
+        image: { width: 2, height: 2, data: new Uint8Array(12).fill(c.frame.seq * 20) },
         face,
         quality: QUALITY,
         liveness: 'user' in step ? (step.liveness ?? 0.9) : 0.9,
@@ -66,7 +76,10 @@ function door(
           reason: step.reason,
           value: { ...seen, embedding: new Float32Array(1), best: { userId: 1, userName: 'ann', score: 0.5 } },
         };
-      return { ok: true, value: { ...seen, embedding: new Float32Array(1), best: { userId: step.user, userName: 'ann', score: 0.97 } } };
+      return {
+        ok: true,
+        value: { ...seen, embedding: new Float32Array(1), best: { userId: step.user, userName: 'ann', score: 0.97 }, cameraMode: 'colour' },
+      };
     },
   });
   const states: string[] = [];
@@ -92,6 +105,7 @@ function door(
       audit.push(a);
     },
     log: silentLogger,
+    ...(opts.retainFrames ? { retainFrames: true } : {}),
     now: () => clock,
     approachGapMs: 1000,
     attemptSliceMs: opts.sliceMs ?? 60_000,
@@ -108,6 +122,19 @@ describe('DoorService', () => {
     await d.service.run(new AbortController().signal);
     expect(d.states).toEqual(['unlocked']);
     expect(d.audit.map((a) => [a.outcome, a.reason, a.userId])).toEqual([['unlock', null, 1]]);
+  });
+
+  it("keeps a raw camera's best frame as a JPEG of its picture when frames are retained, and no frame when they are not", async () => {
+    const script: Script = [{ user: 1 }, { user: 1 }, { user: 1 }];
+    const kept = door(script, { raw: true, retainFrames: true });
+    await kept.service.run(new AbortController().signal);
+    const jpeg = kept.audit[0]?.frame;
+    expect(jpeg?.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    const { data } = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
+    expect(Math.abs((data[0] as number) - 0)).toBeLessThan(8); // the first frame's picture (all frames score alike)
+    const notKept = door(script, { raw: true });
+    await notKept.service.run(new AbortController().signal);
+    expect(notKept.audit[0]?.frame).toBeUndefined();
   });
 
   it('calls an approach that ends while its frames match too_few_frames, not no_match, and no failed guess', async () => {

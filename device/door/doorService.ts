@@ -1,6 +1,7 @@
 import { describeError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { type ProbabilityModel, probability } from '../../common/scoreCalibration.js';
+import { encodeJpeg } from '../../model/image/encodeJpeg.js';
 import { type ActiveMode, judgeLiveness } from '../../model/liveness/livenessFusion.js';
 import type { LockController } from '../lock/lockController.js';
 import type { FrameInput, FrameProgress, Matched } from '../pipeline/doorStages.js';
@@ -21,6 +22,8 @@ export interface DoorServiceDeps {
   readonly lockout: LockoutPolicy;
   readonly lock: LockController;
   readonly audit: (a: AttemptRecord) => void;
+  /** Frames are retained (sealed): a raw camera's best frame is then encoded as JPEG while the approach runs. */
+  readonly retainFrames?: boolean;
   readonly log: Logger;
   /** The monotonic clock (ms): every duration (approach gap, slices, fusion window, lockout) runs on it. */
   readonly now: () => number;
@@ -105,6 +108,11 @@ export class DoorService {
     if (!verdict.live && (reason === undefined || (!passive && reason === 'no_match'))) reason = 'spoof';
     this.count(outcome.timings, reason);
     a.add(now, seen, reason, passive, outcome.timings);
+    if (this.d.retainFrames && a.bestImage) {
+      const image = a.bestImage;
+      a.bestImage = undefined;
+      a.bestFrame = await encodeJpeg(image);
+    }
     const accepted = this.d.fusion.add({
       at: now,
       score: seen.best?.score ?? 0,

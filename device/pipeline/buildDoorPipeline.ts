@@ -8,6 +8,7 @@ import {
   decodeStage,
   detectStage,
   embedStage,
+  type FaceThresholds,
   type FrameInput,
   type FrameProgress,
   type LivenessScorer,
@@ -83,13 +84,13 @@ export function livenessScorer(
 
 /**
  * camera frame -> motion -> decode -> detect -> quality -> liveness -> embed -> match, as the daemon runs it: the door's
- * quality limits (looser than enrollment's), the threshold from calibration.
+ * quality limits (looser than enrollment's), the thresholds from calibration (one number: the same for grey frames).
  */
 export function buildDoorPipeline(
   engine: FaceEngine,
   config: Readonly<FacelockConfig>,
   templates: () => readonly DoorTemplate[],
-  threshold: number,
+  thresholds: number | FaceThresholds,
   now: () => number = Date.now,
   liveness: { readonly model: DoorLivenessModel; readonly door?: Pick<DoorPadHead, 'model' | 'temperature'> } = {
     model: resolveLivenessModel(config),
@@ -103,5 +104,7 @@ export function buildDoorPipeline(
     .andThen(qualityStage(engine, DOOR_QUALITY_LIMITS))
     .andThen(livenessStage(score))
     .andThen(embedStage(engine))
-    .andThen(matchStage(templates, threshold));
+    .andThen(
+      matchStage(templates, typeof thresholds === 'number' ? { colour: thresholds, grey: thresholds, greyCamera: false } : thresholds),
+    );
 }

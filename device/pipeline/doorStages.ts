@@ -3,10 +3,11 @@ import { ImageError } from '../../common/errors.js';
 import { cosine } from '../../model/embedder/embedder.js';
 import type { FaceEngine } from '../../model/faceEngine.js';
 import type { Face } from '../../model/faceTypes.js';
-import { CAMERA_DECODE_LIMITS, decodeImage } from '../../model/image/decodeImage.js';
 import type { RgbImage } from '../../model/image/rgbImage.js';
-import { type FaceQuality, measureQuality } from '../../model/quality/faceQuality.js';
+import { lumaThumbnail, yuv420Bytes } from '../../model/image/yuv420.js';
+import { type FaceQuality, isMono, measureQuality } from '../../model/quality/faceQuality.js';
 import { checkQuality, type QualityLimits } from '../../model/quality/qualityGate.js';
+import { decodeFrame } from '../camera/decodeFrame.js';
 import type { Frame } from '../ports.js';
 import type { MotionGate } from './motionGate.js';
 import type { Stage, StageResult } from './pipeline.js';
@@ -49,6 +50,8 @@ export interface Embedded extends LivenessScored {
 }
 export interface Matched extends Embedded {
   readonly best: BestMatch | undefined;
+  /** The operating point the frame was judged at: grey (a grey camera, or a colourless face) or colour. */
+  readonly cameraMode: 'grey' | 'colour';
 }
 
 /** How far one frame got, as the door reads it after a pass or a rejection. */
@@ -60,7 +63,8 @@ export type LivenessScorer = (image: RgbImage, face: Face) => Promise<number>;
 const pass = <O>(value: O): StageResult<never, O> => ({ ok: true, value });
 
 /**
- * Motion gate on a grey thumbnail (JPEG shrink-on-load makes it a small fraction of a full decode). While the gate
+ * Motion gate on a grey thumbnail (a raw frame's Y plane with no decode; a JPEG's by shrink-on-load, a small
+ * fraction of a full decode). While the gate
  * sleeps, only every `idleEvery`-th frame is looked at; while it is awake, the full decode runs beside the thumbnail
  * (both in sharp's threads), so an awake frame costs one decode's time, not two.
  */
@@ -72,8 +76,16 @@ export function motionStage(gate: MotionGate, width: number, idleEvery: number, 
     async run(c) {
       if (!awake && ++skipped < idleEvery) return { ok: false, reason: 'no_motion', value: c };
       skipped = 0;
+      const raw = c.frame.raw;
+      if (raw) {
+        // a raw frame: the Y plane is the grey picture, thumbnailed with no decode; the decode stage converts it only
+        // when the gate is awake
+        if (c.frame.data.length !== yuv420Bytes(raw)) return { ok: false, reason: 'bad_frame', value: c };
+        awake = gate.update(lumaThumbnail(c.frame.data, raw, width), now()).awake;
+        return awake ? pass(c) : { ok: false, reason: 'no_motion', value: c };
+      }
       // a frame that does not decode is the decode stage's to report: here it is only not decoded ahead
-      const early = awake ? decodeImage(c.frame.data, `frame ${c.frame.seq}`, CAMERA_DECODE_LIMITS).catch(() => undefined) : undefined;
+      const early = awake ? decodeFrame(c.frame, `frame ${c.frame.seq}`).catch(() => undefined) : undefined;
       let thumb: { data: Buffer; info: { width: number; height: number } };
       try {
         thumb = await sharp(c.frame.data, { failOn: 'none' }).resize({ width }).greyscale().raw().toBuffer({ resolveWithObject: true });
@@ -97,7 +109,7 @@ export function decodeStage(): Stage<FrameInput, Decoded> {
     async run(c) {
       if (c.image) return pass({ ...c, image: c.image });
       try {
-        return pass({ ...c, image: await decodeImage(c.frame.data, `frame ${c.frame.seq}`, CAMERA_DECODE_LIMITS) });
+        return pass({ ...c, image: await decodeFrame(c.frame, `frame ${c.frame.seq}`) });
       } catch (err) {
         if (err instanceof ImageError) return { ok: false, reason: 'no_face', value: c };
         throw err;
@@ -151,7 +163,23 @@ export function embedStage(engine: FaceEngine): Stage<LivenessScored, Embedded> 
   };
 }
 
-export function matchStage(templates: () => readonly DoorTemplate[], threshold: number): Stage<Embedded, Matched> {
+/**
+ * The door's operating points: the colour threshold, and the grey one for a grey camera's frames (an infrared camera:
+ * every frame; else the frames whose face crop has no colour).
+ */
+export interface FaceThresholds {
+  readonly colour: number;
+  readonly grey: number;
+  /** The camera is grey (camera.infrared): every frame is judged at the grey threshold. */
+  readonly greyCamera: boolean;
+}
+
+/** The threshold a frame is judged at, and which. */
+export function thresholdFor(t: FaceThresholds, quality: FaceQuality): { mode: 'grey' | 'colour'; threshold: number } {
+  return t.greyCamera || isMono(quality) ? { mode: 'grey', threshold: t.grey } : { mode: 'colour', threshold: t.colour };
+}
+
+export function matchStage(templates: () => readonly DoorTemplate[], thresholds: FaceThresholds): Stage<Embedded, Matched> {
   return {
     name: 'match',
     async run(c) {
@@ -161,7 +189,8 @@ export function matchStage(templates: () => readonly DoorTemplate[], threshold: 
         const score = cosine(t.embedding, c.embedding);
         if (!best || score > best.score) best = { userId: t.userId, userName: t.userName, score };
       }
-      const value = { ...c, best };
+      const { mode, threshold } = thresholdFor(thresholds, c.quality);
+      const value = { ...c, best, cameraMode: mode };
       return best && best.score > threshold ? pass(value) : { ok: false, reason: 'no_match', value };
     },
   };

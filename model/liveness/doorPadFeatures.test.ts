@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DOOR_PAD_DIMENSIONS, DOOR_PAD_SIDE, doorPadFeatures } from './doorPadFeatures.js';
+import { DOOR_PAD_DIMENSIONS, DOOR_PAD_FINE_SIDE, DOOR_PAD_SIDE, doorPadFeatures } from './doorPadFeatures.js';
 import { COLOUR_LBP_FEATURES, colourLbpFeatures, colourPlanes } from './texture/colourLbp.js';
 import { LBP_BINS } from './texture/lbpFeatures.js';
 import { dct2, SPECTRUM_RINGS, spectrumFeatures } from './texture/spectrumFeatures.js';
@@ -62,8 +62,16 @@ describe('the door features: colour LBP and DCT rings of a 64 px crop', () => {
   });
 
   it('joins both into the vector the door head reads', () => {
-    const v = doorPadFeatures(crop((x, y) => [x * 4, y * 4, 128]));
+    const fine = new Float32Array(DOOR_PAD_FINE_SIDE * DOOR_PAD_FINE_SIDE * 3).map((_, i) => (i * 7) % 256);
+    const v = doorPadFeatures(
+      crop((x, y) => [x * 4, y * 4, 128]),
+      fine,
+    );
     expect(v.length).toBe(DOOR_PAD_DIMENSIONS);
+    expect(DOOR_PAD_DIMENSIONS).toBe(724);
+    // each part is a histogram of its own crop: the 128 px block differs from the 64 px one
+    expect(v.slice(0, 354)).not.toEqual(v.slice(354, 708));
+    expect(() => doorPadFeatures(fine, fine)).toThrow(/a 64x64 RGB crop has 12288 values/);
     expect(v.every(Number.isFinite)).toBe(true);
   });
 });

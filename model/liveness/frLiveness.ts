@@ -7,6 +7,9 @@ import { type NetworkSession, onlyInput } from '../runtime/networkSession.js';
 /** fr_liveness.onnx's input side, and how much of the face box around it it sees (lib/fr_liveness.js). */
 export const FR_LIVENESS_SIDE = 128;
 export const FR_LIVENESS_SCALE = 2.7;
+/** The graph's class scores, and the tensor before its last MatMul: 128 batch-normed features (read with netron). */
+export const FR_LIVENESS_LOGITS = 'output';
+export const FR_LIVENESS_PENULTIMATE = '581';
 
 /**
  * The crop of lib/fr_liveness.js's `alignLivenessImage`: the face box scaled by 2.7 (less if that would not fit the
@@ -57,6 +60,14 @@ export class FrLiveness {
 
   /** The three class probabilities for the face in `box` (the fr_detect box of the face, in image pixels). */
   async probabilities(image: RgbImage, box: Box): Promise<Float32Array> {
+    return (await this.evaluate(image, box)).probabilities;
+  }
+
+  /**
+   * The class probabilities and, when the session was made with `FR_LIVENESS_PENULTIMATE` among its outputs
+   * (withGraphOutputs), the 128 features the classifier reads (after its batch norm), for a head of our own.
+   */
+  async evaluate(image: RgbImage, box: Box): Promise<{ probabilities: Float32Array; penultimate?: Float32Array }> {
     const r = frLivenessRect(box, image);
     const sx = r.width / FR_LIVENESS_SIDE;
     const sy = r.height / FR_LIVENESS_SIDE;
@@ -65,7 +76,12 @@ export class FrLiveness {
     const out = await this.session.run({
       [onlyInput(this.session)]: { data: this.planes, dims: [1, 3, FR_LIVENESS_SIDE, FR_LIVENESS_SIDE] },
     });
-    return softmax(Object.values(out)[0]?.data ?? new Float32Array(3));
+    const logits = out[FR_LIVENESS_LOGITS] ?? Object.values(out)[0];
+    const penultimate = out[FR_LIVENESS_PENULTIMATE]?.data;
+    return {
+      probabilities: softmax(logits?.data ?? new Float32Array(3)),
+      ...(penultimate ? { penultimate: Float32Array.from(penultimate) } : {}),
+    };
   }
 }
 

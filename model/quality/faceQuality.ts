@@ -65,3 +65,11 @@ export function measureQuality(crop: RgbImage): FaceQuality {
     colourfulness: chroma / Math.max(1, n),
   };
 }
+
+/** Below this colourfulness a face was seen by a grey camera (infrared, `--saturation 0`) or in light with no colour. */
+export const MONO_COLOURFULNESS = 6;
+
+/** Whether a face's crop is grey: the door then judges it at its grey operating point. */
+export function isMono(q: Pick<FaceQuality, 'colourfulness'>): boolean {
+  return q.colourfulness < MONO_COLOURFULNESS;
+}

@@ -46,3 +46,11 @@ export function lfwFoldImages(folds: readonly number[]): { dir: string; images: 
   const paths = [...new Set(pairs.flatMap((p) => [p.a, p.b]))].sort();
   return { dir, pairs, images: paths.map((p) => ({ path: join(dir, p), identity: p.split('/')[1] ?? p })) };
 }
+
+/** One frame of each of `n` NUAA clients (640x480 webcam JPEGs): what a door's camera gives. */
+export function cameraFrames(n: number): string[] {
+  const nuaa = datasetDir('nuaa');
+  if (!nuaa) throw new Error('nuaa-train is not on this machine (set FACELOCK_DATASETS)');
+  const clients = readdirSync(join(nuaa, 'ClientRaw')).sort().slice(0, n);
+  return clients.map((c) => join(nuaa, 'ClientRaw', c, readdirSync(join(nuaa, 'ClientRaw', c)).sort()[0] ?? ''));
+}

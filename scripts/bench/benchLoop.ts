@@ -3,23 +3,30 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import sharp from 'sharp';
 import { datasetDir } from '../../common/datasets.js';
 import { projectRoot } from '../../common/projectRoot.js';
+import { decodeFrame } from '../../device/camera/decodeFrame.js';
 import { parseConfig } from '../../device/config/loadConfig.js';
 import { buildDoorPipeline } from '../../device/pipeline/buildDoorPipeline.js';
 import type { DoorTemplate, FrameProgress } from '../../device/pipeline/doorStages.js';
+import type { Frame } from '../../device/ports.js';
 import type { FaceEngine } from '../../model/faceEngine.js';
 import { CAMERA_DECODE_LIMITS, decodeImage } from '../../model/image/decodeImage.js';
+import { lumaThumbnail, rgbToYuv420, type Yuv420Layout, yuv420ToRgb } from '../../model/image/yuv420.js';
 import { summary } from './stats.js';
+
+const FAKES_BIN = join(projectRoot(), 'test', 'fakes', 'bin');
 
 /**
  * Frame-to-decision time of the daemon's own stages (motion -> ... -> match) over moving real frames, against the
  * engine alone on the same frames: what the loop adds.
  */
-export async function loopLatency(engine: FaceEngine, files: readonly string[], rounds: number) {
-  const frames = files.map((f) => readFileSync(f));
+export async function loopLatency(engine: FaceEngine, files: readonly string[], rounds: number, format: 'jpeg' | 'yuv420' = 'jpeg') {
+  const frames: Omit<Frame, 'timestamp' | 'seq'>[] =
+    format === 'jpeg' ? files.map((f) => ({ data: readFileSync(f) })) : await Promise.all(files.map((f) => rawFrameOf(f)));
   const config = parseConfig({ motion: { holdMs: 60_000 } }, 'bench');
-  const first = await decodeImage(frames[0] as Buffer, 'bench');
+  const first = await decodeFrame({ ...(frames[0] as Frame), seq: 0, timestamp: 0 }, 'bench');
   const face = (await engine.analyze(first, { maxFaces: 1 })).faces[0];
   const templates: DoorTemplate[] = face?.embedding ? [{ userId: 1, userName: 'bench', embedding: face.embedding }] : [];
   const pipeline = buildDoorPipeline(engine, config, () => templates, 0.94);
@@ -27,14 +34,15 @@ export async function loopLatency(engine: FaceEngine, files: readonly string[], 
   const engineOnly: number[] = [];
   let seq = 0;
   for (let r = 0; r < rounds; r++) {
-    for (const data of frames) {
+    for (const f of frames) {
       const t = performance.now();
-      const outcome = await pipeline.run({ frame: { data, timestamp: Date.now(), seq: seq++ } });
+      const frame: Frame = { ...f, timestamp: Date.now(), seq: seq++ };
+      const outcome = await pipeline.run({ frame });
       const seen: FrameProgress = outcome.value;
       if (seen.face) loop.push(performance.now() - t);
       if (!outcome.ok && outcome.reason === 'no_motion') continue;
       const t2 = performance.now();
-      await engine.analyze(await decodeImage(data, 'bench', CAMERA_DECODE_LIMITS), {
+      await engine.analyze(await decodeFrame(frame, 'bench'), {
         maxFaces: 1,
         liveness: true,
       });
@@ -49,6 +57,45 @@ export async function loopLatency(engine: FaceEngine, files: readonly string[], 
     engineMs: { median: e.median, p95: e.p95 },
     fps: 1000 / l.median,
   };
+}
+
+/** A JPEG as rpicam-vid would give it raw: cropped to even sides, as I420. */
+async function rawFrameOf(file: string): Promise<Omit<Frame, 'timestamp' | 'seq'>> {
+  const rgb = await decodeImage(readFileSync(file), file);
+  const even = { width: rgb.width & ~1, height: rgb.height & ~1 };
+  const data = new Uint8Array(even.width * even.height * 3);
+  for (let y = 0; y < even.height; y++)
+    data.set(rgb.data.subarray(y * rgb.width * 3, y * rgb.width * 3 + even.width * 3), y * even.width * 3);
+  return { data: Buffer.from(rgbToYuv420({ ...even, data })), raw: { format: 'yuv420', ...even } };
+}
+
+/**
+ * The motion gate's picture and the full picture of one 640x480 camera frame, per format: a JPEG (shrink-on-load
+ * thumbnail and a full decode, both by sharp) against raw YUV420 (the Y plane averaged down, and the RGB
+ * conversion): what `camera.format` changes on the door's side, in ms per frame.
+ */
+export async function frameFormatCost(files: readonly string[], rounds: number) {
+  const jpegs = files.map((f) => readFileSync(f));
+  const raws = await Promise.all(files.map((f) => rawFrameOf(f)));
+  const t = { jpegThumb: [] as number[], jpegDecode: [] as number[], yuvThumb: [] as number[], yuvDecode: [] as number[] };
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, data] of jpegs.entries()) {
+      let at = performance.now();
+      await sharp(data, { failOn: 'none' }).resize({ width: 64 }).greyscale().raw().toBuffer();
+      t.jpegThumb.push(performance.now() - at);
+      at = performance.now();
+      await decodeImage(data, 'bench', CAMERA_DECODE_LIMITS);
+      t.jpegDecode.push(performance.now() - at);
+      const raw = raws[i] as Frame;
+      at = performance.now();
+      lumaThumbnail(raw.data, raw.raw as Yuv420Layout, 64);
+      t.yuvThumb.push(performance.now() - at);
+      at = performance.now();
+      yuv420ToRgb(raw.data, raw.raw as Yuv420Layout);
+      t.yuvDecode.push(performance.now() - at);
+    }
+  }
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, summary(v)])) as Record<keyof typeof t, ReturnType<typeof summary>>;
 }
 
 function procStat(pid: number): { cpuTicks: number; rssKb: number; peakKb: number } {
@@ -73,6 +120,7 @@ export async function idleCpu(
     embedder: 'faceplugin',
     runtime: 'onnxruntime',
   },
+  camera: 'replay-jpeg' | 'rpicam-yuv420' = 'replay-jpeg',
 ): Promise<{ cpuPercentOfOneCore: number; rssStartMb: number; rssEndMb: number; peakRssMb: number; seconds: number }> {
   const nuaa = datasetDir('nuaa');
   if (!nuaa) throw new Error('nuaa-train is not on this machine');
@@ -87,10 +135,15 @@ export async function idleCpu(
     const config = join(dir, 'config.yaml');
     writeFileSync(
       config,
-      `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\ncamera: { kind: replay, source: ${frameDir}, framerate: 15, loop: true }\nlogLevel: warn\nstatus: { port: 0 }\nmotion: { idleEvery: ${idleEvery} }\nengine: { detector: ${engine.detector}, embedder: ${engine.embedder}, runtime: ${engine.runtime} }\n`,
+      `stateDir: ${join(dir, 'state')}\nkeyFile: ${join(dir, 'key')}\ncamera: ${camera === 'replay-jpeg' ? `{ kind: replay, source: ${frameDir}, framerate: 15, loop: true }` : '{ kind: rpicam, format: yuv420, framerate: 15 }'}\nlock: { driver: sim }\nlogLevel: warn\nstatus: { port: 0 }\nmotion: { idleEvery: ${idleEvery} }\nengine: { detector: ${engine.detector}, embedder: ${engine.embedder}, runtime: ${engine.runtime} }\n`,
       { mode: 0o600 },
     );
-    const child = spawn(process.execPath, [cli, 'run', '--config', config], { stdio: 'ignore' });
+    // rpicam-yuv420: the fake rpicam-vid of the tests streams the scene raw (its own CPU is its process's, not the door's)
+    const env =
+      camera === 'replay-jpeg'
+        ? process.env
+        : { ...process.env, PATH: `${FAKES_BIN}:${process.env.PATH ?? ''}`, FAKE_CAMERA_FRAMES: frameDir };
+    const child = spawn(process.execPath, [cli, 'run', '--config', config], { stdio: 'ignore', env });
     const tick = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
     await sleep(10_000); // model load, the first frames' hold period and the garbage collection after it
     const pid = child.pid as number;

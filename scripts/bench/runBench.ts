@@ -14,8 +14,8 @@ import {
   loadFaceEngine,
   type NetRuntime,
 } from '../../model/loadFaceEngine.js';
-import { latencyImages, lfwFoldImages } from './benchImages.js';
-import { idleCpu, loopLatency } from './benchLoop.js';
+import { cameraFrames, latencyImages, lfwFoldImages } from './benchImages.js';
+import { frameFormatCost, idleCpu, loopLatency } from './benchLoop.js';
 import { peerLatency, separation } from './benchPeer.js';
 import { serviceMemoryEnv } from './serviceMemoryEnv.js';
 import { summary } from './stats.js';
@@ -140,6 +140,28 @@ if (!args['no-loop']) {
   };
   print(
     `loop: frame-to-decision ${ms(l.frameToDecisionMs.median)} ms median / ${ms(l.frameToDecisionMs.p95)} ms p95 over ${l.frames} JPEG frames (${Math.round(l.fps * 10) / 10} fps); engine alone ${ms(l.engineMs.median)} ms median; p95 / engine median = ${(report.loop as { p95OverEngineMedian: number }).p95OverEngineMedian}`,
+  );
+  const yuv = await loopLatency(engine, moving, Number(args.repeats), 'yuv420');
+  report.loopYuv420 = {
+    frames: yuv.frames,
+    frameToDecisionMs: { median: ms(yuv.frameToDecisionMs.median), p95: ms(yuv.frameToDecisionMs.p95) },
+  };
+  print(
+    `loop on raw YUV420 frames (camera.format yuv420): frame-to-decision ${ms(yuv.frameToDecisionMs.median)} ms median / ${ms(yuv.frameToDecisionMs.p95)} ms p95 over ${yuv.frames} frames`,
+  );
+  const nuaaFrames = cameraFrames(Number(args['per-dataset']));
+  const formats = await frameFormatCost(nuaaFrames, Number(args.repeats));
+  report.frameFormatMs = Object.fromEntries(Object.entries(formats).map(([k, v]) => [k, { median: ms(v.median), p95: ms(v.p95) }]));
+  print(
+    `a 640x480 camera frame, ms median (p95) over ${formats.jpegThumb.n}: JPEG motion thumbnail ${ms(formats.jpegThumb.median)} (${ms(formats.jpegThumb.p95)}), JPEG decode ${ms(formats.jpegDecode.median)} (${ms(formats.jpegDecode.p95)}); YUV420 Y-plane thumbnail ${ms(formats.yuvThumb.median)} (${ms(formats.yuvThumb.p95)}), YUV420 -> RGB ${ms(formats.yuvDecode.median)} (${ms(formats.yuvDecode.p95)})`,
+  );
+  const idleYuv = await idleCpu(Number(args['idle-seconds']), Number(args['idle-every']), engineConfig, 'rpicam-yuv420');
+  report.idleYuv420 = {
+    cpuPercentOfOneCore: Math.round(idleYuv.cpuPercentOfOneCore * 100) / 100,
+    peakRssMb: Math.round(idleYuv.peakRssMb),
+  };
+  print(
+    `idle on raw YUV420 (the fake rpicam-vid streaming the same still scene): ${Math.round(idleYuv.cpuPercentOfOneCore * 100) / 100}% of one core over ${Math.round(idleYuv.seconds)} s, peak RSS ${Math.round(idleYuv.peakRssMb)} MB`,
   );
   const idle = await idleCpu(Number(args['idle-seconds']), Number(args['idle-every']), engineConfig);
   report.idle = {

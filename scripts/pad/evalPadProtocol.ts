@@ -20,9 +20,10 @@ import { formatProportion } from '../../calibration/presentationAttackRates.js';
 import { type PartPresentation, readPresentationSet } from '../../calibration/presentationSet.js';
 import { datasetDir } from '../../common/datasets.js';
 import { silentLogger } from '../../common/logger.js';
-import { FrLiveness } from '../../model/liveness/frLiveness.js';
+import { FR_LIVENESS_PENULTIMATE, FrLiveness } from '../../model/liveness/frLiveness.js';
 import { DEFAULT_ENGINE_CONFIG, loadFaceEngine } from '../../model/loadFaceEngine.js';
 import { MODELS } from '../../model/manifest.js';
+import { withGraphOutputs } from '../../model/runtime/graphOutputs.js';
 import { loadOnnxSession } from '../../model/runtime/onnxRuntime.js';
 import { readVerifiedModelFile } from '../../model/verifiedModelLoader.js';
 import { type BlockName, type FeatureBlocks, featureBlocks } from './padFeatureBlocks.js';
@@ -36,7 +37,8 @@ if (!nuaaDir || !raDir) throw new Error('nuaa-train and replay-attack must be in
 
 const started = performance.now();
 const { engine } = await loadFaceEngine(DEFAULT_ENGINE_CONFIG, silentLogger);
-const fr = new FrLiveness(await loadOnnxSession('frLiveness', await readVerifiedModelFile(MODELS.frLiveness), { threads: 1 }));
+const frBytes = withGraphOutputs(await readVerifiedModelFile(MODELS.frLiveness), [FR_LIVENESS_PENULTIMATE]);
+const fr = new FrLiveness(await loadOnnxSession('frLiveness', frBytes, { threads: 1 }));
 type Item = PartPresentation & { dataset: 'nuaa' | 'ra'; blocks: FeatureBlocks | undefined };
 const items: Item[] = [];
 for (const [dataset, dir] of [
@@ -90,6 +92,8 @@ const allCandidates: { name: string; blocks: BlockName[] }[] = [
   { name: 'colour 64 + spectrum', blocks: ['colour64', 'spectrum64'] },
   { name: 'colour 64 + spectrum + fr_liveness', blocks: ['colour64', 'spectrum64', 'fr'] },
   { name: 'colour 64 + colour 128 + spectrum', blocks: ['colour64', 'colour128', 'spectrum64'] },
+  { name: 'fr_liveness penultimate', blocks: ['frPenultimate'] },
+  { name: 'fr_liveness penultimate + colour 64 + spectrum', blocks: ['frPenultimate', 'colour64', 'spectrum64'] },
 ];
 const candidates = allCandidates.filter((c) => !values.only || values.only.split(',').includes(c.name));
 

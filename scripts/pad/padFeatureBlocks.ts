@@ -21,6 +21,8 @@ export const BLOCKS = {
   spectrum64: 16,
   /** fr_liveness.onnx's three class probabilities. */
   fr: 3,
+  /** fr_liveness.onnx's penultimate layer (128), for a head of our own. */
+  frPenultimate: 128,
   /** The shipped texture model's p(live), as the door uses it today. */
   texture: 1,
 } as const;
@@ -33,12 +35,15 @@ async function blocksOf(engine: FaceEngine, fr: FrLiveness, file: string): Promi
   if (!face) return undefined;
   const crop = (side: number) => Float32Array.from(engine.livenessCrop(image, face, side).data);
   const c64 = crop(64);
+  const frOut = await fr.evaluate(image, frBoxOfBlazeface(face.detectionBox, FR_TO_BLAZEFACE_BOX));
+  if (!frOut.penultimate) throw new Error('the fr_liveness session has no penultimate output (withGraphOutputs)');
   return {
     grey160: lbpFeatures(crop(160), 160),
     colour64: colourLbpFeatures(c64, 64),
     colour128: colourLbpFeatures(crop(128), 128),
     spectrum64: spectrumFeatures(toGrey(c64, 64), 64),
-    fr: await fr.probabilities(image, frBoxOfBlazeface(face.detectionBox, FR_TO_BLAZEFACE_BOX)),
+    fr: frOut.probabilities,
+    frPenultimate: frOut.penultimate,
     texture: Float32Array.of(await engine.liveProbability(image, face)),
   };
 }
