@@ -77,7 +77,11 @@ describe.runIf(ready)("facelock calibrate --grey: a grey camera's own operating 
     expect(html).toContain('Yale Face Database (Belhumeur et al. 1997)');
     expect(html).not.toContain('NUAA'); // nothing cited that was not used
     expect(JSON.parse(r.stdout).metrics.greyThreshold).toBe(g.chosen.threshold);
+  });
 
+  it('the daemon loads the grey threshold and says it judges grey frames at it', async () => {
+    const out = join(dir, 'grey');
+    const cal = JSON.parse(readFileSync(join(out, 'calibration.json'), 'utf8'));
     const config = join(dir, 'door.yaml');
     writeFileSync(
       config,
@@ -88,7 +92,9 @@ describe.runIf(ready)("facelock calibrate --grey: a grey camera's own operating 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`grey=${cal.grey.threshold.toFixed(4)} greyFrom=calibration`);
   });
+});
 
+describe.runIf(ready)('facelock calibrate --grey: bad grey data', () => {
   it('refuses --grey-faces without --grey, and a folder that is not a grey face set', async () => {
     const alone = await runCli([
       ...base,

@@ -60,31 +60,36 @@ A door whose frames are grey uses the grey threshold written to the calibration 
       ],
     ),
   ];
-  for (const s of g.sets) {
-    parts.push(
-      `<h3>${esc(s.name)}: ${s.people} people, ${s.images} grey images (${s.noFace} without a face), enrolled from ${esc(s.enrolledFrom)}</h3>`,
-    );
-    const own = s.ownOperatingPoint;
-    parts.push(
-      `<p>All its cross-identity pairs would need threshold ${own.threshold.toFixed(4)} for FAR ${own.far.toExponential(1)} (TAR ${pct(own.tar)})${own.resolvable ? '' : ': too few pairs to resolve that FAR'}.</p>`,
-    );
-    const rows = s.byThreshold[0]?.rows ?? [];
-    parts.push(
-      table(
-        [
-          'condition',
-          'genuine probes',
-          ...s.byThreshold.flatMap((t) => [`FRR at ${t.threshold} ${t.value.toFixed(4)}`, `FAR at ${t.threshold}`]),
-          'impostor pairs',
-        ],
-        rows.map((row, i) => [
-          row.condition,
-          String(row.genuine),
-          ...s.byThreshold.flatMap((t) => [pct(t.rows[i]?.frr ?? 0), rate(t.rows[i]?.far ?? 0)]),
-          String(row.impostorPairs),
-        ]),
-      ),
-    );
-  }
+  for (const s of g.sets) parts.push(...greySetHtml(s));
+  return parts;
+}
+
+/** One grey dataset: the threshold its own pairs need, and FRR and FAR per condition at each threshold. */
+function greySetHtml(s: NonNullable<CalibrationReport['grey']>['sets'][number]): string[] {
+  const parts: string[] = [];
+  parts.push(
+    `<h3>${esc(s.name)}: ${s.people} people, ${s.images} grey images (${s.noFace} without a face), enrolled from ${esc(s.enrolledFrom)}</h3>`,
+  );
+  const own = s.ownOperatingPoint;
+  parts.push(
+    `<p>All its cross-identity pairs would need threshold ${own.threshold.toFixed(4)} for FAR ${own.far.toExponential(1)} (TAR ${pct(own.tar)})${own.resolvable ? '' : ': too few pairs to resolve that FAR'}.</p>`,
+  );
+  const rows = s.byThreshold[0]?.rows ?? [];
+  parts.push(
+    table(
+      [
+        'condition',
+        'genuine probes',
+        ...s.byThreshold.flatMap((t) => [`FRR at ${t.threshold} ${t.value.toFixed(4)}`, `FAR at ${t.threshold}`]),
+        'impostor pairs',
+      ],
+      rows.map((row, i) => [
+        row.condition,
+        String(row.genuine),
+        ...s.byThreshold.flatMap((t) => [pct(t.rows[i]?.frr ?? 0), rate(t.rows[i]?.far ?? 0)]),
+        String(row.impostorPairs),
+      ]),
+    ),
+  );
   return parts;
 }
