@@ -12,7 +12,7 @@ import { ExitCode, UsageError } from '../common/errors.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
 import { keySource, readKeyFile } from '../device/store/keyFile.js';
 import { calibrationBoundsProblem } from '../model/defaultThresholds.js';
-import { DETECTORS, type DetectorName, EMBEDDERS, type EmbedderName, engineModelHashes } from '../model/loadFaceEngine.js';
+import { DETECTORS, type DetectorName, EMBEDDERS, type EmbedderName } from '../model/loadFaceEngine.js';
 import { doorLiveness, existingDoorLiveness, factoryLivenessModel, HEADLINE_PARTS } from './calibrateLivenessChoice.js';
 import { registerCalibrateLiveness } from './calibrateLivenessCommand.js';
 import { calibrationFileOf } from './calibrationFileOf.js';
