@@ -21,6 +21,8 @@ export interface DoorLivenessOptions {
   readonly rule: { readonly k: number; readonly n: number };
   readonly lambdas: readonly number[];
   readonly folds: number;
+  /** Told before the head is fitted (the long step: a logistic regression per L2 strength and fold). */
+  readonly onFitting?: (frames: number, heldApartBy: 'person' | 'recording') => void;
 }
 
 export interface DoorLivenessResult {
@@ -102,6 +104,7 @@ export function fitDoorLiveness(
   // people held apart where the folders name at least three (a new person is what the door will meet), else recordings
   const people = new Set(frames.map((f) => f.person)).size;
   const heldApartBy = people >= 3 ? 'person' : 'recording';
+  o.onFitting?.(frames.length, heldApartBy);
   const fit = fitPadHead(
     frames.map((f) => f.features),
     labels,

@@ -52,7 +52,9 @@ export function fitPadHead(xs: readonly ArrayLike<number>[], labels: Uint8Array,
   const fold = foldOf(groups, k);
   let best: { lambda: number; loss: number; logits: Float64Array } | undefined;
   const trials: { lambda: number; heldApartLoss: number }[] = [];
-  for (const lambda of o.lambdas) {
+  // strongest L2 first: each fold's fit then starts from the one before it (same samples, same standardisation)
+  const starts = new Map<number, LinearModel>();
+  for (const lambda of [...o.lambdas].sort((a, b) => b - a)) {
     const logits = new Float64Array(xs.length);
     for (let f = 0; f < k; f++) {
       const inFold = (i: number) => fold[i] === f;
@@ -61,11 +63,13 @@ export function fitPadHead(xs: readonly ArrayLike<number>[], labels: Uint8Array,
       const y = Uint8Array.from(trainIdx.map((i) => labels[i] as number));
       if (y.every((v) => v === y[0]))
         throw new RangeError(`fold ${f + 1} of ${k} trains on one class only: give more live and attack groups`);
+      const start = starts.get(f);
       const m = fitLogistic(
         trainIdx.map((i) => xs[i] as ArrayLike<number>),
         y,
-        { lambda },
+        { lambda, ...(start ? { init: start } : {}) },
       );
+      starts.set(f, m);
       for (const i of testIdx) logits[i] = linearLogit(m, xs[i] as ArrayLike<number>);
     }
     const loss = heldApartLoss(logits, labels);
@@ -73,6 +77,7 @@ export function fitPadHead(xs: readonly ArrayLike<number>[], labels: Uint8Array,
     if (!best || loss < best.loss) best = { lambda, loss, logits };
   }
   if (!best) throw new RangeError('no L2 strength to try');
+  trials.sort((a, b) => o.lambdas.indexOf(a.lambda) - o.lambdas.indexOf(b.lambda));
   const live = [...best.logits].filter((_, i) => labels[i] === 1);
   const attack = [...best.logits].filter((_, i) => labels[i] === 0);
   const scaling = fitTemperature(live, attack, 0, true);

@@ -16,7 +16,7 @@ const write = (text: string) => {
 describe('config', () => {
   it('fills documented defaults and freezes the result', () => {
     const c = parseConfig({}, 'test');
-    expect(c.camera).toEqual({ kind: 'rpicam', width: 640, height: 480, framerate: 15, infrared: false });
+    expect(c.camera).toEqual({ kind: 'rpicam', format: 'yuv420', width: 640, height: 480, framerate: 15, infrared: false });
     expect(c.liveness.model).toBe('auto');
     expect(c.decision).toMatchObject({ k: 3, n: 5, windowMs: 3000 });
     expect(c.lock).toMatchObject({
