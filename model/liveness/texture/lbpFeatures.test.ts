@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LBP_BINS, LBP_FEATURES, lbpCodes, lbpFeatures, toGrey } from './lbpFeatures.js';
+import { LBP_BINS, LBP_FEATURES, lbpCodes, lbpCodesAnyRadius, lbpFeatures, toGrey } from './lbpFeatures.js';
 
 const rgbOf = (side: number, grey: (x: number, y: number) => number) => {
   const rgb = new Float32Array(side * side * 3);
@@ -88,5 +88,18 @@ describe('LBP texture features of a face crop', () => {
     expect(LBP_FEATURES).toBe(590);
     for (const h of histograms(f)) expect(h.reduce((s, v) => s + v * v, 0)).toBeCloseTo(1, 5);
     expect(() => lbpFeatures(new Float32Array(10), side)).toThrow(/64x64 RGB crop has 12288 values, not 10/);
+  });
+});
+
+describe('LBP at radius 1, unrolled', () => {
+  it('gives the general loop’s codes bit for bit: on noise, on flat patches and on steps', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (const side of [3, 16, 64, 128]) {
+      const noise = Float32Array.from({ length: side * side }, () => Math.round(rnd() * 255));
+      const flat = new Float32Array(side * side).fill(100);
+      const steps = Float32Array.from({ length: side * side }, (_, i) => (i % side > side / 2 ? 200.5 : 17.25) + (i % 3));
+      for (const g of [noise, flat, steps]) expect(Array.from(lbpCodes(g, side, 1))).toEqual(Array.from(lbpCodesAnyRadius(g, side, 1)));
+    }
   });
 });
