@@ -8,7 +8,8 @@ import type { SplitterStats } from './mjpegSplitter.js';
  */
 export class RawFrameSplitter {
   readonly stats: SplitterStats = { frames: 0, garbageBytes: 0, truncated: 0, oversized: 0 };
-  private readonly pending: Buffer;
+  /** The frame being filled: handed over whole when full (one copy of the bytes, from the pipe's chunk into it). */
+  private pending: Buffer;
   private filled = 0;
 
   constructor(readonly frameBytes: number) {
@@ -16,7 +17,7 @@ export class RawFrameSplitter {
     this.pending = Buffer.allocUnsafe(frameBytes);
   }
 
-  /** Feeds bytes; returns the frames they complete (copies, safe to keep). */
+  /** Feeds bytes; returns the frames they complete (each its own buffer, safe to keep). */
   push(chunk: Uint8Array): Buffer[] {
     const out: Buffer[] = [];
     let at = 0;
@@ -26,7 +27,8 @@ export class RawFrameSplitter {
       this.filled += n;
       at += n;
       if (this.filled === this.frameBytes) {
-        out.push(Buffer.from(this.pending));
+        out.push(this.pending);
+        this.pending = Buffer.allocUnsafe(this.frameBytes);
         this.filled = 0;
         this.stats.frames++;
       }
