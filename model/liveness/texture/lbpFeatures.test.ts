@@ -94,7 +94,10 @@ describe('LBP texture features of a face crop', () => {
 describe('LBP at radius 1, unrolled', () => {
   it('gives the general loop’s codes bit for bit: on noise, on flat patches and on steps', () => {
     let seed = 7;
-    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const rnd = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
     for (const side of [3, 16, 64, 128]) {
       const noise = Float32Array.from({ length: side * side }, () => Math.round(rnd() * 255));
       const flat = new Float32Array(side * side).fill(100);
