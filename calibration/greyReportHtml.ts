@@ -8,13 +8,18 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>`;
 }
 
+/** One row of the colour-against-grey summary: EER, TAR at three FARs, faces missed. */
+function summaryRow(name: string, x: NonNullable<CalibrationReport['verification']>): string[] {
+  const tar = (f: string) => pct(x.pooled.tarAtFar[f]?.tar ?? 0);
+  return [name, pct(x.pooled.eer), tar('0.001'), tar('0.0001'), tar('0.00001'), String(x.failedToEnrol.length)];
+}
+
 /** The grey camera's operating point next to the colour threshold's rates on the same grey faces, and per condition. */
 export function greyHtml(r: CalibrationReport): string[] {
   const g = r.grey;
   const v = r.verification;
   if (!g || !v) return [];
   const gv = g.verification;
-  const tar = (x: typeof gv, f: string) => x.pooled.tarAtFar[f]?.tar;
   const parts = [
     `<h2>Grey camera (infrared or monochrome): its own operating point</h2>
 <p>The same ${gv.folds.reduce((a, f) => a + f.images, 0)} faces turned grey with the camera's luma (BT.601), every pair scored as above.
@@ -38,27 +43,7 @@ A door whose frames are grey uses the grey threshold written to the calibration 
         ],
       ],
     ),
-    table(
-      ['faces', 'EER', 'TAR@1e-3', 'TAR@1e-4', 'TAR@1e-5', 'no face'],
-      [
-        [
-          'colour',
-          pct(v.pooled.eer),
-          pct(tar(v, '0.001') ?? 0),
-          pct(tar(v, '0.0001') ?? 0),
-          pct(tar(v, '0.00001') ?? 0),
-          String(v.failedToEnrol.length),
-        ],
-        [
-          'grey',
-          pct(gv.pooled.eer),
-          pct(tar(gv, '0.001') ?? 0),
-          pct(tar(gv, '0.0001') ?? 0),
-          pct(tar(gv, '0.00001') ?? 0),
-          String(gv.failedToEnrol.length),
-        ],
-      ],
-    ),
+    table(['faces', 'EER', 'TAR@1e-3', 'TAR@1e-4', 'TAR@1e-5', 'no face'], [summaryRow('colour', v), summaryRow('grey', gv)]),
   ];
   for (const s of g.sets) parts.push(...greySetHtml(s));
   return parts;

@@ -15,7 +15,7 @@ import type { FeatureCache } from './featureCache.js';
 import { extractFeatures, type Progress } from './featurePool.js';
 import type { ImageResult } from './foldPairs.js';
 import { type GreyFaceSet, ratesByCondition, readGreyFaceSet } from './greyFaceSets.js';
-import { type EvaluatedModel, similarityOf } from './imageFeatures.js';
+import { type EvaluatedModel, type ImageFeatures, similarityOf } from './imageFeatures.js';
 import { type LfwDataset, readLfwDataset } from './lfwDataset.js';
 import { padRatesByPart } from './padRatesByPart.js';
 import { type PresentationSet, presentationParts, readPresentationSet } from './presentationSet.js';
@@ -175,17 +175,9 @@ async function verifyPairs(o: CalibrationOptions, pairsDir: string, dataset: Lfw
   else o.log.warn('no frozen split for this pairs.txt: the numbers are not comparable with the team registry', { dir });
   const unreadable = paths.flatMap((p, i) => (r.features[i]?.error ? [`${p}: ${r.features[i]?.error}`] : []));
   if (unreadable.length > 0) o.log.warn('unreadable images count as failures to enrol', { count: unreadable.length, first: unreadable[0] });
-  const images = new Map<string, ImageResult>(
-    paths.map((p, i) => [p, { path: p, embedding: r.features[i]?.embedding, conditions: r.features[i]?.conditions }]),
-  );
+  const images = imageResults(paths, r.features);
   const verification = evaluateVerification(dataset, images, similarityOf(o.model), {
-    targetFar: o.targetFar,
-    k: o.k,
-    n: o.n,
-    seed: o.seed,
-    bootstrapReplicates: o.bootstrap,
-    doorTemplates: 1,
-    doorImpostorApproaches: 20_000,
+    ...verificationOptions(o),
     ...(o.doorAt ? { doorAt: { ...o.doorAt, impostorApproaches: Math.ceil(10 / o.doorAt.targetFar) } } : {}),
   });
   const data = {
@@ -197,6 +189,24 @@ async function verifyPairs(o: CalibrationOptions, pairsDir: string, dataset: Lfw
     folds: dataset.folds.map((f) => f.fold),
   };
   return { data, verification };
+}
+
+/** Each image's embedding and conditions by its path in the dataset. */
+function imageResults(paths: readonly string[], features: readonly ImageFeatures[]): Map<string, ImageResult> {
+  return new Map(paths.map((p, i) => [p, { path: p, embedding: features[i]?.embedding, conditions: features[i]?.conditions }]));
+}
+
+/** How a calibration measures verification: its target, fusion, seed and bootstrap; one template per user. */
+function verificationOptions(o: CalibrationOptions) {
+  return {
+    targetFar: o.targetFar,
+    k: o.k,
+    n: o.n,
+    seed: o.seed,
+    bootstrapReplicates: o.bootstrap,
+    doorTemplates: 1,
+    doorImpostorApproaches: 20_000,
+  };
 }
 
 /**
@@ -220,19 +230,9 @@ async function greyOperatingPoint(
     false,
     true,
   );
-  const images = new Map<string, ImageResult>(
-    paths.map((p, i) => [p, { path: p, embedding: r.features[i]?.embedding, conditions: r.features[i]?.conditions }]),
-  );
+  const images = imageResults(paths, r.features);
   const similarity = similarityOf(o.model);
-  const verification = evaluateVerification(dataset, images, similarity, {
-    targetFar: o.targetFar,
-    k: o.k,
-    n: o.n,
-    seed: o.seed,
-    bootstrapReplicates: o.bootstrap,
-    doorTemplates: 1,
-    doorImpostorApproaches: 20_000,
-  });
+  const verification = evaluateVerification(dataset, images, similarity, verificationOptions(o));
   const colourThreshold = colour.operating.threshold;
   const thresholds = { colour: colourThreshold, grey: verification.operating.threshold };
   const measured = [];
