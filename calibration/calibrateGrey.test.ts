@@ -55,7 +55,10 @@ describe.runIf(ready)("facelock calibrate --grey: a grey camera's own operating 
     expect(g.sets).toHaveLength(1);
     const yaleRates = g.sets[0];
     expect(yaleRates).toMatchObject({ name: 'yale', people: 15, images: 164 });
-    expect(yaleRates.byThreshold.map((t: { threshold: string }) => t.threshold)).toEqual(['colour', 'grey']);
+    // the colour threshold, the grey pairs' own, and the written one when Yale asked for a stricter one
+    const named = yaleRates.byThreshold.map((t: { threshold: string }) => t.threshold);
+    expect(named.slice(0, 2)).toEqual(['colour', 'grey pairs']);
+    expect(named.length).toBe(g.chosen.from === 'yale' ? 3 : 2);
     const conditions = yaleRates.byThreshold[0].rows.map((row: { condition: string }) => row.condition).sort();
     expect(conditions).toEqual([
       'ambient light (expressions, glasses)',
@@ -77,6 +80,8 @@ describe.runIf(ready)("facelock calibrate --grey: a grey camera's own operating 
     expect(html).toContain('Yale Face Database (Belhumeur et al. 1997)');
     expect(html).not.toContain('NUAA'); // nothing cited that was not used
     expect(JSON.parse(r.stdout).metrics.greyThreshold).toBe(g.chosen.threshold);
+    const plain = await runCli([...base, 'calibrate', '--pairs', pairs, '--grey', '--out', join(dir, 'grey-plain'), '--bootstrap', '20']);
+    expect(plain.stdout).toMatch(/grey camera: threshold 0\.\d{4} \(from the pairs turned grey\); the faces turned grey: TAR/);
   });
 
   it('the daemon loads the grey threshold and says it judges grey frames at it', async () => {

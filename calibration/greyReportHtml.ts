@@ -35,12 +35,15 @@ A door whose frames are grey uses the grey threshold written to the calibration 
           '-',
         ],
         [
-          `grey (for FAR ${gv.operating.targetFar})`,
+          `the grey pairs' own (for FAR ${gv.operating.targetFar})`,
           gv.operating.threshold.toFixed(4),
           rate(gv.operating.far),
           pct(gv.operating.tar),
           `${pct(gv.heldOutAtTarget.meanTar)} / ${rate(gv.heldOutAtTarget.meanFar)}`,
         ],
+        ...(g.chosen.threshold === gv.operating.threshold
+          ? []
+          : [[`written to the calibration file (asked for by ${g.chosen.from})`, g.chosen.threshold.toFixed(4), '-', '-', '-']]),
       ],
     ),
     table(['faces', 'EER', 'TAR@1e-3', 'TAR@1e-4', 'TAR@1e-5', 'no face'], [summaryRow('colour', v), summaryRow('grey', gv)]),

@@ -234,8 +234,7 @@ async function greyOperatingPoint(
   const similarity = similarityOf(o.model);
   const verification = evaluateVerification(dataset, images, similarity, verificationOptions(o));
   const colourThreshold = colour.operating.threshold;
-  const thresholds = { colour: colourThreshold, grey: verification.operating.threshold };
-  const measured = [];
+  const faces = [];
   for (const set of sets) {
     const f = await extract(
       `${set.name} grey`,
@@ -248,23 +247,27 @@ async function greyOperatingPoint(
       set.faces.map((x, i) => ({ identity: x.identity, embedding: embeddings[i] })),
       similarity,
     );
-    measured.push({
-      name: set.name,
-      dir: set.dir,
-      people: new Set(set.faces.map((x) => x.identity)).size,
-      images: set.faces.length,
-      noFace: embeddings.filter((e) => !e).length,
-      enrolledFrom: set.enrolledFrom,
-      byThreshold: ratesByCondition(set, embeddings, similarity, thresholds),
-      ownOperatingPoint: tarAtFar(all.genuine, all.impostor, o.targetFar),
-    });
+    faces.push({ set, embeddings, own: tarAtFar(all.genuine, all.impostor, o.targetFar) });
   }
   // the door fails secure: the strictest threshold any of the grey data asks for the target FAR
   const candidates = [
     { from: 'the pairs turned grey', threshold: verification.operating.threshold },
-    ...measured.filter((m) => m.ownOperatingPoint.resolvable).map((m) => ({ from: m.name, threshold: m.ownOperatingPoint.threshold })),
+    ...faces.filter((m) => m.own.resolvable).map((m) => ({ from: m.set.name, threshold: m.own.threshold })),
   ];
   const chosen = candidates.reduce((a, b) => (b.threshold > a.threshold ? b : a));
+  // each set at the colour threshold, at the grey pairs' own and at the one written (when it is another)
+  const thresholds: Record<string, number> = { colour: colourThreshold, 'grey pairs': verification.operating.threshold };
+  if (chosen.threshold !== verification.operating.threshold) thresholds.written = chosen.threshold;
+  const measured = faces.map(({ set, embeddings, own }) => ({
+    name: set.name,
+    dir: set.dir,
+    people: new Set(set.faces.map((x) => x.identity)).size,
+    images: set.faces.length,
+    noFace: embeddings.filter((e) => !e).length,
+    enrolledFrom: set.enrolledFrom,
+    byThreshold: ratesByCondition(set, embeddings, similarity, thresholds),
+    ownOperatingPoint: own,
+  }));
   return {
     verification,
     chosen,

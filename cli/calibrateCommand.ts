@@ -227,6 +227,11 @@ function printSummary(
           `door operating point (${d.templates} templates, k=${d.k} of ${d.n}): threshold ${d.threshold.toFixed(4)} for door FAR ${d.targetFar} (measured ${d.far.toExponential(2)} over ${d.impostorApproaches} impostor approaches): FRR ${pct(d.frr)} over ${d.genuineApproaches} genuine approaches of ${d.identities} people`,
         );
     }
+    const g = report.grey;
+    if (g)
+      ctx.print(
+        `grey camera: threshold ${g.chosen.threshold.toFixed(4)} (from ${g.chosen.from}); the faces turned grey: TAR ${pct(g.verification.operating.tar)} at FAR ${g.verification.operating.targetFar}, the colour threshold lets ${g.colourThresholdOnGrey.far.toExponential(2)} of their impostor pairs through`,
+      );
     const l = report.liveness;
     if (l) {
       ctx.print(
