@@ -7,20 +7,19 @@ import type { Logger } from '../common/logger.js';
 import { projectRoot } from '../common/projectRoot.js';
 import type { BackendChoice } from '../model/backend.js';
 import type { DetectorName, EmbedderName } from '../model/loadFaceEngine.js';
-import { allPairsScores } from './allPairsScores.js';
 import { type LivenessResult, livenessErrors } from './attackData.js';
-import type { CalibrationReport, GreyReport } from './calibrationReport.js';
-import { evaluateVerification, ratesAtThreshold, type VerificationReport } from './evaluateVerification.js';
+import type { CalibrationReport } from './calibrationReport.js';
+import { evaluateVerification } from './evaluateVerification.js';
 import type { FeatureCache } from './featureCache.js';
 import { extractFeatures, type Progress } from './featurePool.js';
-import type { ImageResult } from './foldPairs.js';
-import { type GreyFaceSet, ratesByCondition, readGreyFaceSet } from './greyFaceSets.js';
-import { type EvaluatedModel, type ImageFeatures, similarityOf } from './imageFeatures.js';
+import { readGreyFaceSet } from './greyFaceSets.js';
+import { greyOperatingPoint } from './greyOperatingPoint.js';
+import { type EvaluatedModel, similarityOf } from './imageFeatures.js';
 import { type LfwDataset, readLfwDataset } from './lfwDataset.js';
 import { padRatesByPart } from './padRatesByPart.js';
 import { type PresentationSet, presentationParts, readPresentationSet } from './presentationSet.js';
 import { checkSplit, findSplit, lfwSplitParts, type SplitManifest } from './splitManifest.js';
-import { tarAtFar } from './verificationMetrics.js';
+import { imageResults, verificationOptions } from './verificationInputs.js';
 
 /** Which of a presentation's liveness scores the door uses (liveness.model texture, trained, shipped). */
 export type LiveScore = 'live' | 'passive' | 'antispoof';
@@ -65,7 +64,6 @@ export function gitCommit(): string {
   }
 }
 
-/** The split parts of a dataset: LFW folds, or NUAA subjects split into train and dev (every 4th subject is dev). */
 /**
  * One calibration run: features of every image (cached, in worker threads), verification error rates on LFW-format
  * pairs, liveness error rates on NUAA-format presentations. Returns the report and the frozen-split manifests the
@@ -189,91 +187,6 @@ async function verifyPairs(o: CalibrationOptions, pairsDir: string, dataset: Lfw
     folds: dataset.folds.map((f) => f.fold),
   };
   return { data, verification };
-}
-
-/** Each image's embedding and conditions by its path in the dataset. */
-function imageResults(paths: readonly string[], features: readonly ImageFeatures[]): Map<string, ImageResult> {
-  return new Map(paths.map((p, i) => [p, { path: p, embedding: features[i]?.embedding, conditions: features[i]?.conditions }]));
-}
-
-/** How a calibration measures verification: its target, fusion, seed and bootstrap; one template per user. */
-function verificationOptions(o: CalibrationOptions) {
-  return {
-    targetFar: o.targetFar,
-    k: o.k,
-    n: o.n,
-    seed: o.seed,
-    bootstrapReplicates: o.bootstrap,
-    doorTemplates: 1,
-    doorImpostorApproaches: 20_000,
-  };
-}
-
-/**
- * The grey camera's operating point: every image of the pairs turned grey (the camera's luma) and measured as the
- * colour faces were (all pairs, held-out folds, door rates); the colour threshold's rates on the same grey pairs; and
- * per-condition FRR and FAR on grey datasets at both thresholds.
- */
-async function greyOperatingPoint(
-  o: CalibrationOptions,
-  pairsDir: string,
-  dataset: LfwDataset,
-  colour: VerificationReport,
-  sets: readonly GreyFaceSet[],
-  extract: Extract,
-): Promise<GreyReport> {
-  const dir = resolve(pairsDir);
-  const paths = dataset.folds.flatMap((f) => f.images);
-  const r = await extract(
-    'lfw grey',
-    paths.map((p) => join(dir, p)),
-    false,
-    true,
-  );
-  const images = imageResults(paths, r.features);
-  const similarity = similarityOf(o.model);
-  const verification = evaluateVerification(dataset, images, similarity, verificationOptions(o));
-  const colourThreshold = colour.operating.threshold;
-  const faces = [];
-  for (const set of sets) {
-    const f = await extract(
-      `${set.name} grey`,
-      set.faces.map((x) => x.path),
-      false,
-      true,
-    );
-    const embeddings = f.features.map((x) => x.embedding);
-    const all = allPairsScores(
-      set.faces.map((x, i) => ({ identity: x.identity, embedding: embeddings[i] })),
-      similarity,
-    );
-    faces.push({ set, embeddings, own: tarAtFar(all.genuine, all.impostor, o.targetFar) });
-  }
-  // the door fails secure: the strictest threshold any of the grey data asks for the target FAR
-  const candidates = [
-    { from: 'the pairs turned grey', threshold: verification.operating.threshold },
-    ...faces.filter((m) => m.own.resolvable).map((m) => ({ from: m.set.name, threshold: m.own.threshold })),
-  ];
-  const chosen = candidates.reduce((a, b) => (b.threshold > a.threshold ? b : a));
-  // each set at the colour threshold, at the grey pairs' own and at the one written (when it is another)
-  const thresholds: Record<string, number> = { colour: colourThreshold, 'grey pairs': verification.operating.threshold };
-  if (chosen.threshold !== verification.operating.threshold) thresholds.written = chosen.threshold;
-  const measured = faces.map(({ set, embeddings, own }) => ({
-    name: set.name,
-    dir: set.dir,
-    people: new Set(set.faces.map((x) => x.identity)).size,
-    images: set.faces.length,
-    noFace: embeddings.filter((e) => !e).length,
-    enrolledFrom: set.enrolledFrom,
-    byThreshold: ratesByCondition(set, embeddings, similarity, thresholds),
-    ownOperatingPoint: own,
-  }));
-  return {
-    verification,
-    chosen,
-    colourThresholdOnGrey: { threshold: colourThreshold, ...ratesAtThreshold(dataset, images, similarity, colourThreshold) },
-    sets: measured,
-  };
 }
 
 /**

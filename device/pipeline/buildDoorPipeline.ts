@@ -84,13 +84,13 @@ export function livenessScorer(
 
 /**
  * camera frame -> motion -> decode -> detect -> quality -> liveness -> embed -> match, as the daemon runs it: the door's
- * quality limits (looser than enrollment's), the thresholds from calibration (one number: the same for grey frames).
+ * quality limits (looser than enrollment's), the colour and grey thresholds from calibration.
  */
 export function buildDoorPipeline(
   engine: FaceEngine,
   config: Readonly<FacelockConfig>,
   templates: () => readonly DoorTemplate[],
-  thresholds: number | FaceThresholds,
+  thresholds: FaceThresholds,
   now: () => number = Date.now,
   liveness: { readonly model: DoorLivenessModel; readonly door?: Pick<DoorPadHead, 'model' | 'temperature'> } = {
     model: resolveLivenessModel(config),
@@ -104,7 +104,5 @@ export function buildDoorPipeline(
     .andThen(qualityStage(engine, DOOR_QUALITY_LIMITS))
     .andThen(livenessStage(score))
     .andThen(embedStage(engine))
-    .andThen(
-      matchStage(templates, typeof thresholds === 'number' ? { colour: thresholds, grey: thresholds, greyCamera: false } : thresholds),
-    );
+    .andThen(matchStage(templates, thresholds));
 }

@@ -50,8 +50,6 @@ export interface Embedded extends LivenessScored {
 }
 export interface Matched extends Embedded {
   readonly best: BestMatch | undefined;
-  /** The operating point the frame was judged at: grey (a grey camera, or a colourless face) or colour. */
-  readonly cameraMode: 'grey' | 'colour';
 }
 
 /** How far one frame got, as the door reads it after a pass or a rejection. */
@@ -189,8 +187,8 @@ export function matchStage(templates: () => readonly DoorTemplate[], thresholds:
         const score = cosine(t.embedding, c.embedding);
         if (!best || score > best.score) best = { userId: t.userId, userName: t.userName, score };
       }
-      const { mode, threshold } = thresholdFor(thresholds, c.quality);
-      const value = { ...c, best, cameraMode: mode };
+      const { threshold } = thresholdFor(thresholds, c.quality);
+      const value = { ...c, best };
       return best && best.score > threshold ? pass(value) : { ok: false, reason: 'no_match', value };
     },
   };

@@ -15,15 +15,3 @@ export function greyOf(image: RgbImage): RgbImage {
   }
   return { width: image.width, height: image.height, data: out };
 }
-
-/** Whether a picture has no colour (every pixel's channels within `tolerance`): a grey camera's frame. */
-export function isGrey(image: RgbImage, tolerance = 3, step = 7): boolean {
-  const { data } = image;
-  for (let i = 0; i < data.length; i += 3 * step) {
-    const r = data[i] as number;
-    const g = data[i + 1] as number;
-    const b = data[i + 2] as number;
-    if (Math.abs(r - g) > tolerance || Math.abs(g - b) > tolerance || Math.abs(r - b) > tolerance) return false;
-  }
-  return true;
-}

@@ -29,7 +29,7 @@ export async function loopLatency(engine: FaceEngine, files: readonly string[], 
   const first = await decodeFrame({ ...(frames[0] as Frame), seq: 0, timestamp: 0 }, 'bench');
   const face = (await engine.analyze(first, { maxFaces: 1 })).faces[0];
   const templates: DoorTemplate[] = face?.embedding ? [{ userId: 1, userName: 'bench', embedding: face.embedding }] : [];
-  const pipeline = buildDoorPipeline(engine, config, () => templates, 0.94);
+  const pipeline = buildDoorPipeline(engine, config, () => templates, { colour: 0.94, grey: 0.94, greyCamera: false });
   const loop: number[] = [];
   const engineOnly: number[] = [];
   let seq = 0;
