@@ -182,7 +182,8 @@ export function evaluateVerification(
 }
 
 /** Every fold's pair scores and summary, the images in fold order, and the worst pairs of all folds. */
-function scoreFolds(dataset: LfwDataset, images: ReadonlyMap<string, ImageResult>, similarity: Similarity) {
+/** Every pair of each fold scored (missed faces score -Infinity), with per-fold reports and the extreme pairs. */
+export function scoreFolds(dataset: LfwDataset, images: ReadonlyMap<string, ImageResult>, similarity: Similarity) {
   const foldScores: FoldScores[] = [];
   const foldReports: FoldReport[] = [];
   const worstGenuine = new Extremes(10, true);
@@ -278,28 +279,4 @@ function* scoredPairsOf(dataset: LfwDataset, all: readonly ImageResult[], simila
     for (const p of foldPairs(all.slice(offset, offset + fold.images.length), offset, similarity)) if (Number.isFinite(p.score)) yield p;
     offset += fold.images.length;
   }
-}
-
-/**
- * FAR and TAR over all same- and cross-identity pairs of every fold at a threshold chosen elsewhere (the colour
- * faces' threshold measured on the same faces turned grey); a missed face is a reject.
- */
-export function ratesAtThreshold(
-  dataset: LfwDataset,
-  images: ReadonlyMap<string, ImageResult>,
-  similarity: Similarity,
-  threshold: number,
-): { far: number; tar: number; impostorPairs: number; genuinePairs: number } {
-  const { foldScores } = scoreFolds(dataset, images, similarity);
-  let accepted = 0;
-  let impostors = 0;
-  let matched = 0;
-  let genuine = 0;
-  for (const f of foldScores) {
-    for (const s of f.impostor) if (s > threshold) accepted++;
-    for (const s of f.genuine) if (s > threshold) matched++;
-    impostors += f.impostor.length;
-    genuine += f.genuine.length;
-  }
-  return { far: accepted / Math.max(1, impostors), tar: matched / Math.max(1, genuine), impostorPairs: impostors, genuinePairs: genuine };
 }

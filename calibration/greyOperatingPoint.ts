@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
 import { allPairsScores } from './allPairsScores.js';
 import type { GreyReport } from './calibrationReport.js';
-import { evaluateVerification, ratesAtThreshold, type VerificationReport } from './evaluateVerification.js';
+import { evaluateVerification, scoreFolds, type VerificationReport } from './evaluateVerification.js';
 import type { PoolResult } from './featurePool.js';
+import type { ImageResult, Similarity } from './foldPairs.js';
 import { type GreyFaceSet, ratesByCondition } from './greyFaceSets.js';
 import { type EvaluatedModel, similarityOf } from './imageFeatures.js';
 import type { LfwDataset } from './lfwDataset.js';
@@ -77,4 +78,28 @@ export async function greyOperatingPoint(
     colourThresholdOnGrey: { threshold: colourThreshold, ...ratesAtThreshold(dataset, images, similarity, colourThreshold) },
     sets: measured,
   };
+}
+
+/**
+ * FAR and TAR over all same- and cross-identity pairs of every fold at a threshold chosen elsewhere (the colour
+ * faces' threshold measured on the same faces turned grey); a missed face is a reject.
+ */
+function ratesAtThreshold(
+  dataset: LfwDataset,
+  images: ReadonlyMap<string, ImageResult>,
+  similarity: Similarity,
+  threshold: number,
+): { far: number; tar: number; impostorPairs: number; genuinePairs: number } {
+  const { foldScores } = scoreFolds(dataset, images, similarity);
+  let accepted = 0;
+  let impostors = 0;
+  let matched = 0;
+  let genuine = 0;
+  for (const f of foldScores) {
+    for (const s of f.impostor) if (s > threshold) accepted++;
+    for (const s of f.genuine) if (s > threshold) matched++;
+    impostors += f.impostor.length;
+    genuine += f.genuine.length;
+  }
+  return { far: accepted / Math.max(1, impostors), tar: matched / Math.max(1, genuine), impostorPairs: impostors, genuinePairs: genuine };
 }
