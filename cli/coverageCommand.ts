@@ -6,6 +6,7 @@ import { renderCoverageHtml } from '../device/coverage/coverageHtml.js';
 import { buildCoverage, isFaceAttempt } from '../device/coverage/coverageReport.js';
 import { findDrift } from '../device/coverage/drift.js';
 import { writeTrainingExport } from '../device/coverage/trainingExport.js';
+import { modePrompt } from '../enroll/cameraModeGaps.js';
 import { type CliContext, runCommand, withStore } from './cliContext.js';
 
 const DAY = 86_400_000;
@@ -87,8 +88,10 @@ function printCoverage(
     ctx.print(
       `${b.condition} ${b.bin}: ${b.approaches} approaches${b.frr === null ? '' : `, FRR ${(100 * b.frr).toFixed(1)}% of ${b.genuine}`}`,
     );
-  for (const u of report.users)
+  for (const u of report.users) {
     ctx.print(`${u.name}: ${u.missing.length ? `no templates for ${u.missing.join(', ')}` : 'every pose covered'}`);
+    for (const m of u.missingModes) ctx.print(`  ${modePrompt(m, u.name, report.modesSeen, report.days)}`);
+  }
   for (const d of drift) ctx.print(`DRIFT ${d.warning}`);
   if (html) ctx.print(`page: ${html}`);
 }

@@ -2,10 +2,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { EnrollError, ExitCode, StoreError } from '../common/errors.js';
 import { createCamera } from '../device/camera/createCamera.js';
-import { templatesFor, validateName } from '../device/store/templateRecords.js';
+import { type CameraMode, templatesFor, type UserSummary, validateName } from '../device/store/templateRecords.js';
 import type { TemplateStore } from '../device/store/templateStore.js';
 import { type AcquireOptions, acquireTemplates } from '../enroll/acquireTemplates.js';
 import { openBackup, sealBackup } from '../enroll/backup.js';
+import { missingModes, modePrompt, modesSeen } from '../enroll/cameraModeGaps.js';
 import { findDuplicate, listImages, missingBins } from '../enroll/enrollImages.js';
 import { DEFAULT_QUALITY_LIMITS } from '../enroll/qualityGates.js';
 import { verifyImages } from '../enroll/verifyImages.js';
@@ -21,7 +22,7 @@ const positiveInt = (v: string) => {
   return n;
 };
 
-type AddOptions = Omit<AcquireOptions, 'camera'> & CameraCliOptions & { replace: boolean };
+type AddOptions = Omit<AcquireOptions, 'camera'> & CameraCliOptions & { replace: boolean; add: boolean };
 
 function readPassphrase(file: string | undefined): string {
   if (file) return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
@@ -60,6 +61,7 @@ function registerAdd(enroll: Command, withStoreAction: StoreAction): void {
       .option('--images <dir>', 'enroll from this folder of photos of the person (one person per photo) instead of the camera')
       .option('--max-templates <n>', 'templates to keep, spread over head poses', positiveInt, 12)
       .option('--replace', 're-enroll: replace the templates of an existing user', false)
+      .option('--add', 'add templates to an existing user, keeping theirs (at night under infrared beside a day enrollment)', false)
       .addOption(secondsOption('--pose-timeout <s>', 'camera: seconds to wait for each pose', 15))
       .option('--no-lighting', 'camera: do not ask for a second lighting'),
   )
@@ -71,9 +73,14 @@ function registerAdd(enroll: Command, withStoreAction: StoreAction): void {
       withStoreAction(async (ctx, store, name: string, opts: AddOptions) => {
         validateName(name);
         const existing = store.findUser(name);
-        if (existing && !opts.replace)
-          throw new EnrollError('user_exists', `a user named "${name}" is already enrolled: use --replace to re-enroll, or another name`);
-        if (!existing && opts.replace) throw new EnrollError('user_unknown', `no user named "${name}" to re-enroll`);
+        if (opts.replace && opts.add) throw new EnrollError('user_invalid', '--replace and --add exclude each other: pick one');
+        if (existing && !opts.replace && !opts.add)
+          throw new EnrollError(
+            'user_exists',
+            `a user named "${name}" is already enrolled: use --replace to re-enroll, --add to add templates, or another name`,
+          );
+        if (!existing && (opts.replace || opts.add))
+          throw new EnrollError('user_unknown', `no user named "${name}" to ${opts.add ? 'add to' : 're-enroll'}`);
         const { engine } = await ctx.loadEngine();
         const { templates, reports, source } = await acquireTemplates(ctx, engine, { ...opts, camera: cameraConfig(opts) });
         const current = templatesFor(store.templates(), engine.embedderName).usable;
@@ -84,21 +91,54 @@ function registerAdd(enroll: Command, withStoreAction: StoreAction): void {
             `this face matches the enrolled user "${duplicate.user}" (similarity ${duplicate.similarity.toFixed(3)}); nothing was stored`,
           );
         }
-        const user = existing ? store.replaceTemplates(name, templates) : store.addUser(name, templates);
-        const missing = missingBins(user.coverage);
-        if (ctx.options.json) {
-          ctx.print(JSON.stringify({ user: user.name, templates: user.templates, coverage: user.coverage, missing, images: reports }));
-        } else {
-          const poses = Object.entries(user.coverage)
-            .map(([b, n]) => `${b} ${n}`)
-            .join(', ');
-          ctx.print(`enrolled "${user.name}": ${user.templates} template(s) from ${source}; poses ${poses}`);
-          for (const bin of missing) ctx.print(`  still missing: ${bin} (${POSE_PROMPTS[bin]})`);
-        }
+        const user = !existing
+          ? store.addUser(name, templates)
+          : opts.add
+            ? store.addTemplates(name, templates)
+            : store.replaceTemplates(name, templates);
+        printEnrolled(ctx, user, source, reports, doorModes(store));
         return ExitCode.ok;
       }),
     );
 }
+
+/** The days of the audit log enrollment reads to know which camera modes the door sees. */
+const MODE_DAYS = 30;
+
+/** Approaches per camera mode over the last MODE_DAYS (the door's own audit log: what its camera gives by day and night). */
+function doorModes(store: TemplateStore): Record<CameraMode, number> {
+  return modesSeen(store.auditLog().attemptsSince(new Date(Date.now() - MODE_DAYS * 86_400_000).toISOString()));
+}
+
+function printEnrolled(ctx: CliContext, user: UserSummary, source: string, reports: unknown[], seen: Record<CameraMode, number>): void {
+  const missing = missingBins(user.coverage);
+  const modes = missingModes(user.cameraModes, seen);
+  if (ctx.options.json) {
+    ctx.print(
+      JSON.stringify({
+        user: user.name,
+        templates: user.templates,
+        coverage: user.coverage,
+        cameraModes: user.cameraModes,
+        missing,
+        missingModes: modes,
+        images: reports,
+      }),
+    );
+    return;
+  }
+  const poses = Object.entries(user.coverage)
+    .map(([b, n]) => `${b} ${n}`)
+    .join(', ');
+  ctx.print(`enrolled "${user.name}": ${user.templates} template(s) from ${source}; poses ${poses}; ${modeCounts(user.cameraModes)}`);
+  for (const bin of missing) ctx.print(`  still missing: ${bin} (${POSE_PROMPTS[bin]})`);
+  for (const mode of modes) ctx.print(`  still missing: ${modePrompt(mode, user.name, seen, MODE_DAYS)}`);
+}
+
+const modeCounts = (modes: UserSummary['cameraModes']) =>
+  Object.entries(modes)
+    .map(([m, n]) => `${m} ${n}`)
+    .join(', ');
 
 function registerList(enroll: Command, withStoreAction: StoreAction): void {
   enroll
@@ -107,14 +147,16 @@ function registerList(enroll: Command, withStoreAction: StoreAction): void {
     .action(
       withStoreAction((ctx, store) => {
         const users = store.listUsers();
-        if (ctx.options.json) ctx.print(JSON.stringify({ users: users.map((u) => ({ ...u, missing: missingBins(u.coverage) })) }));
+        const seen = doorModes(store);
+        const gaps = (u: UserSummary) => [...missingBins(u.coverage), ...missingModes(u.cameraModes, seen).map((m) => `${m} camera mode`)];
+        if (ctx.options.json) ctx.print(JSON.stringify({ users: users.map((u) => ({ ...u, missing: gaps(u) })) }));
         else if (users.length === 0) ctx.print('no users enrolled');
         else
           for (const u of users)
             ctx.print(
               `${u.name}: ${u.templates} template(s) (${u.embedders.join(', ')}); ${Object.entries(u.coverage)
                 .map(([b, n]) => `${b} ${n}`)
-                .join(', ')}; missing ${missingBins(u.coverage).join(', ') || 'none'}`,
+                .join(', ')}; ${modeCounts(u.cameraModes)}; missing ${gaps(u).join(', ') || 'none'}`,
             );
         return ExitCode.ok;
       }),

@@ -18,6 +18,7 @@ import { LockController } from './lock/lockController.js';
 import type { MqttBridge } from './mqtt/mqttBridge.js';
 import { startMqtt } from './mqtt/startMqtt.js';
 import { buildDoorPipeline } from './pipeline/buildDoorPipeline.js';
+import { FaceTracker } from './pipeline/faceTracker.js';
 import type { Camera, Lock } from './ports.js';
 import { DoorStatus } from './status/doorStatus.js';
 import { startStatusServer } from './status/statusServer.js';
@@ -208,10 +209,12 @@ function doorService(
 ): DoorService {
   const { config, log } = d;
   const { enrolled, calibration } = p;
+  const tracker = new FaceTracker(config.engine);
   return new DoorService({
     camera: p.camera,
     status: p.status,
-    pipeline: buildDoorPipeline(p.engine, config, () => enrolled.current, p.thresholds, Date.now, p.liveness),
+    pipeline: buildDoorPipeline(p.engine, config, () => enrolled.current, p.thresholds, Date.now, p.liveness, tracker),
+    tracker,
     fusion: new FrameFusion(config.decision),
     lockout: p.lockout,
     lock: d.lock,

@@ -6,7 +6,7 @@ import { cosine } from '../model/embedder/embedder.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import { decodeImageFile } from '../model/image/decodeImage.js';
 import { POSE_BINS, type PoseBin, poseBin } from '../model/poseBins.js';
-import { measureQuality } from '../model/quality/faceQuality.js';
+import { cameraModeOf, measureQuality } from '../model/quality/faceQuality.js';
 import { checkEnrollmentFace, type EnrollLimits, type RejectReason } from './qualityGates.js';
 
 export interface ImageReport {
@@ -78,7 +78,7 @@ export async function collectTemplates(
             embedding: face.embedding,
             embedder: engine.embedderName,
             source: 'images',
-            conditions: { poseBin: bin, ...face.pose, ...quality, faceSize: face.box.width },
+            conditions: { poseBin: bin, ...face.pose, ...quality, faceSize: face.box.width, cameraMode: cameraModeOf(quality) },
           },
         });
         report = { file, accepted: true, poseBin: bin };

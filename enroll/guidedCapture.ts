@@ -6,7 +6,7 @@ import type { NewTemplate } from '../device/store/templateRecords.js';
 import type { FaceEngine } from '../model/faceEngine.js';
 import type { RgbImage } from '../model/image/rgbImage.js';
 import { POSE_BINS, POSE_PROMPTS, type PoseBin, poseBin } from '../model/poseBins.js';
-import { measureQuality } from '../model/quality/faceQuality.js';
+import { cameraModeOf, measureQuality } from '../model/quality/faceQuality.js';
 import { checkEnrollmentFace, type EnrollLimits, type RejectReason } from './qualityGates.js';
 
 export interface GuideOptions {
@@ -110,7 +110,7 @@ async function consider(
     embedding: face.embedding,
     embedder: engine.embedderName,
     source: 'camera',
-    conditions: { poseBin: pose, ...face.pose, ...quality, faceSize: face.box.width },
+    conditions: { poseBin: pose, ...face.pose, ...quality, faceSize: face.box.width, cameraMode: cameraModeOf(quality) },
   };
   const frontal = byBin.get('frontal') ?? [];
   const isNewLight =

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -128,5 +128,22 @@ describe.runIf(nuaa)('images without a face', () => {
     const frame = join(nuaa as string, 'ClientRaw', '0001', readdirSync(join(nuaa as string, 'ClientRaw', '0001')).sort()[0] ?? '');
     const corner = await sharp(frame).extract({ left: 0, top: 0, width: 120, height: 120 }).png().toBuffer();
     expect(await largestFace(engine, corner)).toBeUndefined();
+  });
+});
+
+describe.runIf(lfw && nuaa)('following a face without the detector', () => {
+  it('follows a face from its own mesh to the same landmarks, and loses it where there is none', async () => {
+    const lfwImage = await decodeImage(readFileSync(join(lfw as string, 'images', 'AJ_Cook', 'AJ_Cook_0001.jpg')), 'lfw');
+    const face = (await engine.analyze(lfwImage, { maxFaces: 1 })).faces[0] as Face;
+    const tracked = await engine.track(lfwImage, face);
+    expect(tracked?.tracked).toBe(true);
+    const eyes = (f: Face) => f.keypoints.slice(0, 2).flat();
+    const shift = eyes(tracked as Face).map((v, i) => Math.abs(v - (eyes(face)[i] ?? 0)));
+    expect(Math.max(...shift)).toBeLessThan(0.05 * face.box.width);
+    expect(cosine(await engine.embed(lfwImage, tracked as Face), face.embedding as Float32Array)).toBeGreaterThan(0.95);
+    const background = await sharp({ create: { width: 250, height: 250, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+      .jpeg()
+      .toBuffer();
+    expect(await engine.track(await decodeImage(background, 'grey'), face)).toBeUndefined();
   });
 });

@@ -1,9 +1,10 @@
-import type { FaceDetector } from './detector/blazeface.js';
+import type { Detection, FaceDetector } from './detector/blazeface.js';
+import { detectionFromMesh, MIN_TRACK_IOU } from './detector/meshTrack.js';
 import type { Embedder, FaceGeometry } from './embedder/embedder.js';
 import { humanFaceCrop } from './embedder/humanFaceCrop.js';
 import { eyeOpenness, headPose } from './facePose.js';
 import type { Analysis, AnalyzeOptions, EngineStage, Face } from './faceTypes.js';
-import { boundingBox } from './geometry.js';
+import { boundingBox, iou } from './geometry.js';
 import type { RgbImage } from './image/rgbImage.js';
 import { type Affine, squareCropMap, warpToRgb } from './image/warpAffine.js';
 import type { FacemeshLandmarker } from './landmarks/facemesh.js';
@@ -65,25 +66,12 @@ export class FaceEngine {
     const faces: Face[] = [];
     for (const detection of detections) {
       t = now();
-      const mesh = await this.parts.landmarker.landmarks(image, detection);
+      let face = await this.meshFace(image, detection);
       timings.landmarks += now() - t;
-      if (mesh.score < this.info.minMeshScore || mesh.points.length < 468) continue;
-      const geometry: FaceGeometry = { detection, landmarks: mesh.points };
-      let face: Face = {
-        box: boundingBox(mesh.points),
-        detectionBox: detection.box,
-        detectionScore: detection.score,
-        meshScore: mesh.score,
-        keypoints: detection.keypoints,
-        landmarks: mesh.points,
-        pose: headPose(mesh.points),
-        eyes: eyeOpenness(mesh.points),
-        alignMap: this.parts.embedder.cropMap(geometry),
-        alignSize: this.parts.embedder.inputSize,
-      };
+      if (!face) continue;
       if (opts.embed !== false) {
         t = now();
-        face = { ...face, embedding: await this.parts.embedder.embed(image, geometry) };
+        face = { ...face, embedding: await this.embed(image, face) };
         timings.embed += now() - t;
       }
       if (opts.liveness) {
@@ -94,6 +82,36 @@ export class FaceEngine {
       faces.push(face);
     }
     return { width: image.width, height: image.height, faces, timings };
+  }
+
+  /**
+   * The face of the previous frame followed into this one without the detector: the landmarker on a detection made from
+   * the previous mesh (model/detector/meshTrack.ts). Undefined when the mesh no longer finds a face there, or finds
+   * it moved more than MIN_TRACK_IOU allows: the caller detects again. Landmarks only, like `analyze` with `embed: false`.
+   */
+  async track(image: RgbImage, previous: Pick<Face, 'landmarks' | 'detectionScore' | 'box'>): Promise<Face | undefined> {
+    const face = await this.meshFace(image, detectionFromMesh(previous.landmarks, previous.detectionScore));
+    // a face that moved far is detected again: there the mesh can stay near the old place, sure of itself and wrong
+    return face && iou(face.box, previous.box) >= MIN_TRACK_IOU ? { ...face, tracked: true } : undefined;
+  }
+
+  /** The landmarker on one detection, and what follows from the mesh; undefined when the mesh finds no face there. */
+  private async meshFace(image: RgbImage, detection: Detection): Promise<Face | undefined> {
+    const mesh = await this.parts.landmarker.landmarks(image, detection);
+    if (mesh.score < this.info.minMeshScore || mesh.points.length < 468) return undefined;
+    const geometry: FaceGeometry = { detection, landmarks: mesh.points };
+    return {
+      box: boundingBox(mesh.points),
+      detectionBox: detection.box,
+      detectionScore: detection.score,
+      meshScore: mesh.score,
+      keypoints: detection.keypoints,
+      landmarks: mesh.points,
+      pose: headPose(mesh.points),
+      eyes: eyeOpenness(mesh.points),
+      alignMap: this.parts.embedder.cropMap(geometry),
+      alignSize: this.parts.embedder.inputSize,
+    };
   }
 
   /** The identity embedding of a face found by `analyze`. */

@@ -23,6 +23,8 @@ export interface Face {
   /** Output pixel -> image pixel map of the embedder's aligned crop, a square of `alignSize` pixels. */
   readonly alignMap: Affine;
   readonly alignSize: number;
+  /** Followed from the previous frame's mesh without the detector (FaceEngine.track); absent when detected. */
+  readonly tracked?: true;
   /** L2-normalised identity embedding; absent when embedding was not asked for. */
   readonly embedding?: Float32Array;
   /** p(live) by facelock's texture model (the door's default); absent when liveness was not asked for. */

@@ -98,11 +98,19 @@ export const configSchema = z.strictObject({
       backend: z.enum(BACKEND_CHOICES).default(DEFAULT_ENGINE_CONFIG.backend),
       detector: z.enum(DETECTORS).default(DEFAULT_ENGINE_CONFIG.detector),
       embedder: z.enum(EMBEDDERS).default(DEFAULT_ENGINE_CONFIG.embedder),
-      /** Intra-op threads of each ONNX Runtime session (default: one per core). */
+      /** Intra-op threads of every ONNX Runtime session (default: one per core for the embedder, one for the small nets). */
       threads: int(1, 64).optional(),
       /** Where the networks made for tfjs run: written as ONNX on ONNX Runtime (native, the default), or on tfjs. */
       runtime: z.enum(NET_RUNTIMES).default(DEFAULT_ENGINE_CONFIG.runtime),
       minDetectionScore: z.number().gt(0).lt(1).default(DEFAULT_ENGINE_CONFIG.minDetectionScore),
+      /**
+       * After a frame that passed every stage, follow its face into the next frames from its mesh, without the detector,
+       * for at most this many frames before detecting again (0: the detector on every frame). Any frame that does not
+       * pass, a gap in the frames, or a lost face brings the detector back: rejected frames are always detected.
+       */
+      trackFrames: int(0, 10).default(2),
+      /** A face is followed only into a frame at most this long after the frame it passed on. */
+      trackMaxGapMs: int(1, 1000).default(200),
       /** A folder holding every model file (laid out as in their npm packages) instead of node_modules. */
       modelDir: z.string().min(1).optional(),
     })

@@ -96,7 +96,17 @@ describe('coverage', () => {
     ];
     const r = buildCoverage(
       rows,
-      [{ id: 1, name: 'ann', createdAt: '', templates: 3, coverage: { frontal: 2, left: 1 }, embedders: ['faceplugin'] }],
+      [
+        {
+          id: 1,
+          name: 'ann',
+          createdAt: '',
+          templates: 3,
+          coverage: { frontal: 2, left: 1 },
+          embedders: ['faceplugin'],
+          cameraModes: { colour: 3 },
+        },
+      ],
       {
         days: 30,
         minTemplates: 1,

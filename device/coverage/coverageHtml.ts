@@ -14,7 +14,7 @@ export function renderCoverageHtml(
       (u) =>
         `<tr><td>${esc(u.name)}</td>${Object.values(u.templates)
           .map((n) => `<td>${n}</td>`)
-          .join('')}<td>${u.missing.length ? esc(`enroll: ${u.missing.join(', ')}`) : 'covered'}</td></tr>`,
+          .join('')}<td>${enrollGaps(u) ? esc(`enroll: ${enrollGaps(u)}`) : 'covered'}</td></tr>`,
     )
     .join('');
   const head = r.users[0] ? Object.keys(r.users[0].templates) : [];
@@ -54,4 +54,9 @@ function alarmSection(alarms: readonly { at: string; detail: string }[]): string
     .map((a) => `<tr class="alarm"><td>${esc(a.at)}</td><td>${esc(a.detail)}</td></tr>`)
     .join('');
   return `<p>Raised: ${counts || 'none'}.</p><table><tbody>${latest}</tbody></table>`;
+}
+
+/** A user's enrollment gaps: pose bins, then camera modes the door sees that they have no template of. */
+function enrollGaps(u: CoverageReport['users'][number]): string {
+  return [...u.missing, ...u.missingModes.map((m) => `${m} camera mode`)].join(', ');
 }

@@ -1,4 +1,6 @@
+import { missingModes, modesSeen } from '../../enroll/cameraModeGaps.js';
 import { POSE_BINS } from '../../model/poseBins.js';
+import type { CameraMode } from '../../model/quality/faceQuality.js';
 import type { AttemptRow } from '../store/auditLog.js';
 import type { UserSummary } from '../store/templateRecords.js';
 
@@ -24,7 +26,15 @@ export interface CoverageReport {
   readonly approaches: number;
   readonly unlocks: number;
   readonly byReason: Readonly<Record<string, number>>;
-  readonly users: readonly { name: string; templates: Readonly<Record<string, number>>; missing: readonly string[] }[];
+  readonly users: readonly {
+    name: string;
+    templates: Readonly<Record<string, number>>;
+    missing: readonly string[];
+    /** Camera modes the door saw in the window that the user has no template of (grey: infrared at night). */
+    missingModes: readonly CameraMode[];
+  }[];
+  /** Approaches per camera mode in the window. */
+  readonly modesSeen: Readonly<Record<CameraMode, number>>;
   readonly yawPitch: Heatmap;
   readonly lightByHour: Heatmap;
   readonly frrByBin: readonly BinRate[];
@@ -79,7 +89,9 @@ export function buildCoverage(
   const byReason: Record<string, number> = {};
   for (const r of attempts) byReason[r.reason ?? 'unlock'] = (byReason[r.reason ?? 'unlock'] ?? 0) + 1;
   const frrByBin = binRates(attempts);
+  const seen = modesSeen(attempts);
   return {
+    modesSeen: seen,
     days: o.days,
     approaches: attempts.length,
     unlocks: attempts.filter((r) => r.outcome === 'unlock').length,
@@ -88,6 +100,7 @@ export function buildCoverage(
       name: u.name,
       templates: Object.fromEntries(POSE_BINS.map((b) => [b, u.coverage[b] ?? 0])),
       missing: POSE_BINS.filter((b) => (u.coverage[b] ?? 0) < o.minTemplates),
+      missingModes: missingModes(u.cameraModes, seen),
     })),
     yawPitch: heatmap(
       withFace,

@@ -29,6 +29,8 @@ function door(
     /** Frames are raw YUV420 (2x2), as rpicam-vid's; with `retainFrames` the door keeps its best as a JPEG. */
     raw?: boolean;
     retainFrames?: boolean;
+    /** Told of the frames the door accepts (the face tracker). */
+    keep?: (face: Face, at: number) => void;
   } = {},
 ) {
   const frameMs = opts.frameMs ?? 100;
@@ -112,6 +114,7 @@ function door(
     liveness: { minLiveness: 0.5, active: 'optional' },
     allowed: () => opts.allowed ?? true,
     stillEnrolled: opts.stillEnrolled ?? (() => true),
+    ...(opts.keep ? { tracker: { keep: opts.keep } } : {}),
   });
   return { service, states, audit, lockout };
 }
@@ -122,6 +125,15 @@ describe('DoorService', () => {
     await d.service.run(new AbortController().signal);
     expect(d.states).toEqual(['unlocked']);
     expect(d.audit.map((a) => [a.outcome, a.reason, a.userId])).toEqual([['unlock', null, 1]]);
+  });
+
+  it('gives the tracker only the faces of frames it accepts: matched and live, never a spoof or a stranger', async () => {
+    const kept: number[] = [];
+    const d = door([{ user: 1 }, { user: 1, liveness: 0.2 }, { reason: 'no_match' }, { reason: 'no_face' }, { user: 1 }], {
+      keep: (_face, at) => kept.push(at),
+    });
+    await d.service.run(new AbortController().signal);
+    expect(kept).toEqual([0, 400]); // the frames at 0 and 400 ms; not the spoof (100), the stranger (200), no face (300)
   });
 
   it("keeps a raw camera's best frame as a JPEG of its picture when frames are retained, and no frame when they are not", async () => {

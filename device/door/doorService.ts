@@ -5,6 +5,7 @@ import { encodeJpeg } from '../../model/image/encodeJpeg.js';
 import { type ActiveMode, judgeLiveness } from '../../model/liveness/livenessFusion.js';
 import type { LockController } from '../lock/lockController.js';
 import type { FrameInput, FrameProgress, Matched } from '../pipeline/doorStages.js';
+import type { FaceTracker } from '../pipeline/faceTracker.js';
 import type { Pipeline, PipelineOutcome } from '../pipeline/pipeline.js';
 import type { RejectReason } from '../pipeline/rejectReason.js';
 import type { Camera, Frame } from '../ports.js';
@@ -45,6 +46,8 @@ export interface DoorServiceDeps {
   readonly stillEnrolled: (userId: number) => boolean;
   /** Told of every face grant, before the relay moves (the door monitor: an opening after it is not forced). */
   readonly onGrant?: (now: number) => void;
+  /** Given each frame the door accepts (matched and live): the pipeline may follow that face into the next frames. */
+  readonly tracker?: Pick<FaceTracker, 'keep'>;
 }
 
 /** Counts for the shutdown summary and the status interface. */
@@ -107,6 +110,7 @@ export class DoorService {
     // a face that fails the passive check is a spoof whatever else; a matched frame the active signals call a picture too
     if (!verdict.live && (reason === undefined || (!passive && reason === 'no_match'))) reason = 'spoof';
     this.count(outcome.timings, reason);
+    if (reason === undefined && verdict.live) this.d.tracker?.keep(face, frame.timestamp);
     a.add(now, seen, reason, passive, outcome.timings);
     if (this.d.retainFrames && a.bestImage) {
       const image = a.bestImage;

@@ -18,6 +18,7 @@ import {
   motionStage,
   qualityStage,
 } from './doorStages.js';
+import type { FaceTracker } from './faceTracker.js';
 import { MotionGate } from './motionGate.js';
 import { Pipeline } from './pipeline.js';
 
@@ -84,7 +85,8 @@ export function livenessScorer(
 
 /**
  * camera frame -> motion -> decode -> detect -> quality -> liveness -> embed -> match, as the daemon runs it: the door's
- * quality limits (looser than enrollment's), the colour and grey thresholds from calibration.
+ * quality limits (looser than enrollment's), the colour and grey thresholds from calibration, and with a tracker an
+ * accepted face followed into the next frames without the detector (engine.trackFrames).
  */
 export function buildDoorPipeline(
   engine: FaceEngine,
@@ -95,12 +97,14 @@ export function buildDoorPipeline(
   liveness: { readonly model: DoorLivenessModel; readonly door?: Pick<DoorPadHead, 'model' | 'temperature'> } = {
     model: resolveLivenessModel(config),
   },
+  /** The faces the door accepted, to follow into the next frames (the door service keeps them); none: detect always. */
+  tracker?: FaceTracker,
 ): Pipeline<FrameInput, Matched, FrameProgress> {
   const score = livenessScorer(liveness.model, engine, liveness.door);
   return Pipeline.start<FrameInput>()
     .andThen(motionStage(new MotionGate(config.motion), config.motion.width, config.motion.idleEvery, now))
     .andThen(decodeStage())
-    .andThen(detectStage(engine))
+    .andThen(detectStage(engine, tracker))
     .andThen(qualityStage(engine, DOOR_QUALITY_LIMITS))
     .andThen(livenessStage(score))
     .andThen(embedStage(engine))

@@ -5,10 +5,11 @@ import type { FaceEngine } from '../../model/faceEngine.js';
 import type { Face } from '../../model/faceTypes.js';
 import type { RgbImage } from '../../model/image/rgbImage.js';
 import { lumaThumbnail, yuv420Bytes } from '../../model/image/yuv420.js';
-import { type FaceQuality, isMono, measureQuality } from '../../model/quality/faceQuality.js';
+import { cameraModeOf, type FaceQuality, measureQuality } from '../../model/quality/faceQuality.js';
 import { checkQuality, type QualityLimits } from '../../model/quality/qualityGate.js';
 import { decodeFrame } from '../camera/decodeFrame.js';
 import type { Frame } from '../ports.js';
+import type { FaceTracker } from './faceTracker.js';
 import type { MotionGate } from './motionGate.js';
 import type { Stage, StageResult } from './pipeline.js';
 
@@ -116,11 +117,21 @@ export function decodeStage(): Stage<FrameInput, Decoded> {
   };
 }
 
-/** Detect and landmarks; a second face half the size of the first or more is a second person at the door. */
-export function detectStage(engine: FaceEngine): Stage<Decoded, Detected> {
+/**
+ * Detect and landmarks; a second face half the size of the first or more is a second person at the door. With a
+ * tracker, the face of a previous frame the door accepted (matched and live) is followed from its mesh instead
+ * (model/detector/meshTrack.ts): the landmarker without the detector; the detector runs when the face is lost.
+ */
+export function detectStage(engine: FaceEngine, tracker?: FaceTracker): Stage<Decoded, Detected> {
   return {
     name: 'detect',
     async run(c) {
+      const previous = tracker?.take(c.frame.timestamp);
+      if (previous) {
+        const face = await engine.track(c.image, previous);
+        if (face) return pass({ ...c, face });
+        tracker?.lost();
+      }
       const { faces } = await engine.analyze(c.image, { embed: false, liveness: false });
       const [face, second] = faces;
       if (!face) return { ok: false, reason: 'no_face', value: c };
@@ -174,10 +185,16 @@ export interface FaceThresholds {
 
 /** The threshold a frame is judged at, and which. */
 export function thresholdFor(t: FaceThresholds, quality: FaceQuality): { mode: 'grey' | 'colour'; threshold: number } {
-  return t.greyCamera || isMono(quality) ? { mode: 'grey', threshold: t.grey } : { mode: 'colour', threshold: t.colour };
+  const mode = cameraModeOf(quality, t.greyCamera);
+  return { mode, threshold: mode === 'grey' ? t.grey : t.colour };
 }
 
-export function matchStage(templates: () => readonly DoorTemplate[], thresholds: FaceThresholds): Stage<Embedded, Matched> {
+/** The last stage; a frame that passes it leaves its face to the tracker, to be followed into the next frame. */
+export function matchStage(
+  templates: () => readonly DoorTemplate[],
+  thresholds: FaceThresholds,
+  tracker?: FaceTracker,
+): Stage<Embedded, Matched> {
   return {
     name: 'match',
     async run(c) {

@@ -114,5 +114,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE attempts ADD COLUMN live INTEGER;
   ALTER TABLE attempts ADD COLUMN matched INTEGER;
   ALTER TABLE attempts ADD COLUMN alarms TEXT;
+  `, // 8: the camera mode a template was captured in (issue 27): colour, or grey (an infrared camera at night); NULL
+  // for templates enrolled before it was recorded
+  `
+  ALTER TABLE templates ADD COLUMN camera_mode TEXT;
   `,
 ];

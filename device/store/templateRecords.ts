@@ -1,4 +1,7 @@
 import { EnrollError } from '../../common/errors.js';
+import type { CameraMode } from '../../model/quality/faceQuality.js';
+
+export type { CameraMode };
 
 /** The conditions a template was captured under (no image, nothing identifying). */
 export interface CaptureConditions {
@@ -10,6 +13,11 @@ export interface CaptureConditions {
   readonly contrast: number;
   readonly sharpness: number;
   readonly faceSize: number;
+  /**
+   * The camera mode of the frame: colour, or grey (an infrared camera, or a frame with no colour); absent for
+   * templates enrolled before it was recorded.
+   */
+  readonly cameraMode?: CameraMode;
 }
 
 export interface NewTemplate {
@@ -28,6 +36,8 @@ export interface UserSummary {
   readonly coverage: Readonly<Record<string, number>>;
   /** The identity networks the user's templates were made with (templates match only embeddings of the same one). */
   readonly embedders: readonly string[];
+  /** Templates per camera mode they were captured in (`unknown`: enrolled before the mode was recorded). */
+  readonly cameraModes: Readonly<Partial<Record<CameraMode | 'unknown', number>>>;
 }
 
 export interface StoredTemplate {

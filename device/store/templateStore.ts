@@ -3,7 +3,7 @@ import { EnrollError, StoreError } from '../../common/errors.js';
 import { AuditLog } from './auditLog.js';
 import { type Db, openDatabase, unavailable } from './database.js';
 import { frameAad, keyCheck, openBytes, openEmbedding, sealBytes, sealEmbedding, type TemplateKey, templateAad } from './templateCipher.js';
-import { type NewTemplate, type StoredTemplate, type UserSummary, validateName } from './templateRecords.js';
+import { type CameraMode, type NewTemplate, type StoredTemplate, type UserSummary, validateName } from './templateRecords.js';
 import { upgradeSeals } from './templateSealUpgrade.js';
 import { ThrottleStore } from './throttleStore.js';
 
@@ -27,6 +27,7 @@ interface TemplateRow {
   contrast: number;
   sharpness: number;
   face_size: number;
+  camera_mode: string | null;
 }
 
 const now = () => new Date().toISOString();
@@ -133,6 +134,18 @@ export class TemplateStore {
     });
   }
 
+  /** Adds templates to an existing user, keeping theirs (a night enrollment beside the day one), in one transaction. */
+  addTemplates(name: string, templates: readonly NewTemplate[]): UserSummary {
+    if (templates.length === 0) throw new EnrollError('enroll_rejected', `no template to add for ${name}`);
+    return this.write(() => {
+      const user = this.requireUser(name);
+      const at = now();
+      this.insertTemplates(user.id, user.uid, templates, at);
+      this.db.prepare('UPDATE users SET updated_at = ? WHERE id = ?').run(at, user.id);
+      return this.summary(user.id);
+    });
+  }
+
   /** Replaces all templates of an existing user in one transaction (re-enrollment). */
   replaceTemplates(name: string, templates: readonly NewTemplate[]): UserSummary {
     return this.write(() => {
@@ -148,14 +161,24 @@ export class TemplateStore {
 
   private insertTemplates(userId: number, userUid: string, templates: readonly NewTemplate[], at: string): void {
     const insert = this.db.prepare(
-      `INSERT INTO templates (id, user_id, created_at, embedder, dims, key_id, iv, ciphertext, tag, source, pose_bin, yaw, pitch, roll, luminance, contrast, sharpness, face_size)
-       VALUES (@id, @userId, @at, @embedder, @dims, @keyId, @iv, @ciphertext, @tag, @source, @poseBin, @yaw, @pitch, @roll, @luminance, @contrast, @sharpness, @faceSize)`,
+      `INSERT INTO templates (id, user_id, created_at, embedder, dims, key_id, iv, ciphertext, tag, source, pose_bin, yaw, pitch, roll, luminance, contrast, sharpness, face_size, camera_mode)
+       VALUES (@id, @userId, @at, @embedder, @dims, @keyId, @iv, @ciphertext, @tag, @source, @poseBin, @yaw, @pitch, @roll, @luminance, @contrast, @sharpness, @faceSize, @cameraMode)`,
     );
     const bins = new Map<string, number>();
     for (const t of templates) {
       const id = randomUUID();
       const sealed = sealEmbedding(this.key, t.embedding, templateAad(userUid, id));
-      insert.run({ id, userId, at, embedder: t.embedder, dims: t.embedding.length, source: t.source, ...sealed, ...t.conditions });
+      insert.run({
+        id,
+        userId,
+        at,
+        embedder: t.embedder,
+        dims: t.embedding.length,
+        source: t.source,
+        ...sealed,
+        ...t.conditions,
+        cameraMode: t.conditions.cameraMode ?? null,
+      });
       bins.set(t.conditions.poseBin, (bins.get(t.conditions.poseBin) ?? 0) + 1);
     }
     const cov = this.db.prepare(
@@ -195,6 +218,11 @@ export class TemplateStore {
     const embedders = this.db.prepare('SELECT DISTINCT embedder FROM templates WHERE user_id = ? ORDER BY embedder').all(userId) as {
       embedder: string;
     }[];
+    const modes = this.db
+      .prepare(
+        "SELECT coalesce(camera_mode, 'unknown') AS mode, count(*) AS n FROM templates WHERE user_id = ? GROUP BY mode ORDER BY mode",
+      )
+      .all(userId) as { mode: CameraMode | 'unknown'; n: number }[];
     return {
       id: u.id,
       name: u.name,
@@ -202,6 +230,7 @@ export class TemplateStore {
       templates: count,
       coverage: Object.fromEntries(bins.map((b) => [b.bin, b.templates])),
       embedders: embedders.map((e) => e.embedder),
+      cameraModes: Object.fromEntries(modes.map((m) => [m.mode, m.n])),
     };
   }
 
@@ -258,6 +287,7 @@ export class TemplateStore {
         contrast: r.contrast,
         sharpness: r.sharpness,
         faceSize: r.face_size,
+        ...(r.camera_mode === 'colour' || r.camera_mode === 'grey' ? { cameraMode: r.camera_mode } : {}),
       },
     }));
   }

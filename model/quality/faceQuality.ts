@@ -73,3 +73,11 @@ export const MONO_COLOURFULNESS = 6;
 export function isMono(q: Pick<FaceQuality, 'colourfulness'>): boolean {
   return q.colourfulness < MONO_COLOURFULNESS;
 }
+
+/** How a camera saw a face: in colour, or grey (infrared at night, a monochrome camera). */
+export type CameraMode = 'colour' | 'grey';
+
+/** The camera mode a face was seen in, from its crop (a grey camera's every frame is grey whatever the crop says). */
+export function cameraModeOf(q: Pick<FaceQuality, 'colourfulness'>, greyCamera = false): CameraMode {
+  return greyCamera || isMono(q) ? 'grey' : 'colour';
+}

@@ -10,6 +10,7 @@ import { decodeFrame } from '../../device/camera/decodeFrame.js';
 import { parseConfig } from '../../device/config/loadConfig.js';
 import { buildDoorPipeline } from '../../device/pipeline/buildDoorPipeline.js';
 import type { DoorTemplate, FrameProgress } from '../../device/pipeline/doorStages.js';
+import { FaceTracker } from '../../device/pipeline/faceTracker.js';
 import type { Frame } from '../../device/ports.js';
 import type { FaceEngine } from '../../model/faceEngine.js';
 import { CAMERA_DECODE_LIMITS, decodeImage } from '../../model/image/decodeImage.js';
@@ -56,6 +57,82 @@ export async function loopLatency(engine: FaceEngine, files: readonly string[], 
     frameToDecisionMs: { median: l.median, p95: l.p95 },
     engineMs: { median: e.median, p95: e.p95 },
     fps: 1000 / l.median,
+  };
+}
+
+export interface ApproachOptions {
+  /** engine.trackFrames: 0 is the detector on every frame. */
+  readonly trackFrames: number;
+  readonly format: 'jpeg' | 'yuv420';
+  readonly clients: number;
+  readonly perSession: number;
+  /** The clients' printed photos (NUAA ImposterRaw) instead of the clients: what tracking does to an attack. */
+  readonly attack?: boolean;
+}
+
+/** A NUAA client's frames of one session (ClientRaw or ImposterRaw), in picture order. */
+function nuaaSession(nuaa: string, kind: 'ClientRaw' | 'ImposterRaw', client: string, session: string): string[] {
+  const dir = join(nuaa, kind, client);
+  return readdirSync(dir)
+    .filter((f) => f.split('_')[3] === session)
+    .sort((a, b) => Number(a.split('_')[4]?.replace('.jpg', '')) - Number(b.split('_')[4]?.replace('.jpg', '')))
+    .map((f) => join(dir, f));
+}
+
+/**
+ * Frame-to-decision of an approach as the door sees it: NUAA sessions (a person in front of a webcam, or a printed
+ * photo of them, frames in order; NUAA keeps one in three, so the face moves more between frames than at 15 fps), 15
+ * fps timestamps, the person enrolled from a live frame of their other session, the door's stages with
+ * `engine.trackFrames`, an accepted frame's face (matched and live by the texture model) kept as the door service keeps
+ * it. Every frame counted, tracked or not; the shares of frames followed without the detector and accepted.
+ */
+export async function approachLatency(engine: FaceEngine, o: ApproachOptions) {
+  const nuaa = datasetDir('nuaa');
+  if (!nuaa) throw new Error('nuaa-train is not on this machine (set FACELOCK_DATASETS)');
+  const config = parseConfig({ motion: { holdMs: 60_000 }, engine: { trackFrames: o.trackFrames } }, 'bench');
+  const times: number[] = [];
+  const byHow = { tracked: [] as number[], detected: [] as number[] };
+  const stages: Record<string, number[]> = {};
+  let accepted = 0;
+  for (const client of readdirSync(join(nuaa, 'ClientRaw')).sort().slice(0, o.clients)) {
+    const enrolFrom = nuaaSession(nuaa, 'ClientRaw', client, '02')[0];
+    if (!enrolFrom) continue;
+    const enrolled = (await engine.analyze(await decodeImage(readFileSync(enrolFrom), enrolFrom), { maxFaces: 1 })).faces[0];
+    if (!enrolled?.embedding) continue;
+    const templates: DoorTemplate[] = [{ userId: 1, userName: client, embedding: enrolled.embedding }];
+    const tracker = new FaceTracker(config.engine);
+    const thresholds = { colour: 0.42, grey: 0.46, greyCamera: false };
+    const pipeline = buildDoorPipeline(engine, config, () => templates, thresholds, Date.now, undefined, tracker);
+    const files = nuaaSession(nuaa, o.attack ? 'ImposterRaw' : 'ClientRaw', client, '01').slice(0, o.perSession);
+    const frames = o.format === 'jpeg' ? files.map((f) => ({ data: readFileSync(f) })) : await Promise.all(files.map((f) => rawFrameOf(f)));
+    let at = Date.now();
+    for (const [seq, f] of frames.entries()) {
+      at += 66;
+      const t = performance.now();
+      const outcome = await pipeline.run({ frame: { ...f, timestamp: at, seq } });
+      const took = performance.now() - t;
+      times.push(took);
+      byHow[outcome.value.face?.tracked ? 'tracked' : 'detected'].push(took);
+      // the door service keeps the face of a frame it accepts (matched and live) for the next frames
+      if (outcome.ok && outcome.value.liveness >= engine.liveThreshold) {
+        tracker.keep(outcome.value.face, at);
+        accepted++;
+      }
+      for (const [stage, v] of Object.entries(outcome.timings)) stages[stage] = [...(stages[stage] ?? []), v];
+    }
+  }
+  const s = summary(times);
+  return {
+    frames: s.n,
+    median: s.median,
+    p95: s.p95,
+    /** Each stage's median, ms. */
+    stages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, summary(v).median])),
+    /** Medians of the frames followed without the detector, and of the detected ones, ms. */
+    trackedMs: summary(byHow.tracked).median,
+    detectedMs: summary(byHow.detected).median,
+    trackedShare: byHow.tracked.length / Math.max(1, s.n),
+    acceptedShare: accepted / Math.max(1, s.n),
   };
 }
 

@@ -14,8 +14,9 @@ import {
   loadFaceEngine,
   type NetRuntime,
 } from '../../model/loadFaceEngine.js';
+import { networkWork, PI_CORE_PEAK_GFLOPS } from './benchFlops.js';
 import { cameraFrames, latencyImages, lfwFoldImages } from './benchImages.js';
-import { frameFormatCost, idleCpu, loopLatency } from './benchLoop.js';
+import { approachLatency, frameFormatCost, idleCpu, loopLatency } from './benchLoop.js';
 import { peerLatency, separation } from './benchPeer.js';
 import { serviceMemoryEnv } from './serviceMemoryEnv.js';
 import { summary } from './stats.js';
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     'no-peer': { type: 'boolean', default: false },
     'no-separation': { type: 'boolean', default: false },
     'no-loop': { type: 'boolean', default: false },
+    'no-flops': { type: 'boolean', default: false },
     'idle-seconds': { type: 'string', default: '20' },
     'idle-every': { type: 'string', default: '8' },
     json: { type: 'string' },
@@ -149,6 +151,37 @@ if (!args['no-loop']) {
   print(
     `loop on raw YUV420 frames (camera.format yuv420): frame-to-decision ${ms(yuv.frameToDecisionMs.median)} ms median / ${ms(yuv.frameToDecisionMs.p95)} ms p95 over ${yuv.frames} frames`,
   );
+  const approach: Record<string, unknown> = {};
+  for (const [format, trackFrames, attack] of [
+    ['jpeg', 0, false],
+    ['jpeg', 2, false],
+    ['yuv420', 0, false],
+    ['yuv420', 2, false],
+    ['yuv420', 0, true],
+    ['yuv420', 2, true],
+  ] as const) {
+    const a = await approachLatency(engine, { trackFrames, format, clients: 8, perSession: attack ? 30 : 12, attack });
+    const who = attack ? 'printed photos of the clients' : 'live clients';
+    approach[`${format} trackFrames ${trackFrames}${attack ? ' attack' : ''}`] = {
+      frames: a.frames,
+      frameToDecisionMs: { median: ms(a.median), p95: ms(a.p95) },
+      stageMedianMs: Object.fromEntries(Object.entries(a.stages).map(([k, v]) => [k, ms(v)])),
+      p95OverMedian: Math.round((a.p95 / a.median) * 100) / 100,
+      tracked: Math.round(a.trackedShare * 1000) / 1000,
+      trackedFrameMs: ms(a.trackedMs),
+      detectedFrameMs: ms(a.detectedMs),
+      accepted: Math.round(a.acceptedShare * 1000) / 1000,
+    };
+    print(
+      `approach, NUAA ${who} (15 fps, enrolled from the other live session), ${format}, engine.trackFrames ${trackFrames}: frame-to-decision ${ms(a.median)} ms median / ${ms(a.p95)} ms p95 over ${a.frames} frames; ${Math.round(a.trackedShare * 100)}% followed without the detector (median ${ms(a.trackedMs)} ms; detected frames ${ms(a.detectedMs)} ms), ${(a.acceptedShare * 100).toFixed(1)}% accepted (matched and live)`,
+    );
+    print(
+      `  stage medians (ms): ${Object.entries(a.stages)
+        .map(([k, v]) => `${k} ${ms(v)}`)
+        .join(', ')}`,
+    );
+  }
+  report.approach = approach;
   const nuaaFrames = cameraFrames(Number(args['per-dataset']));
   const formats = await frameFormatCost(nuaaFrames, Number(args.repeats));
   report.frameFormatMs = Object.fromEntries(Object.entries(formats).map(([k, v]) => [k, { median: ms(v.median), p95: ms(v.p95) }]));
@@ -222,6 +255,28 @@ if (!args['no-separation']) {
       `separation ${who.padEnd(13)} lfw-dev folds ${folds.join(',')}: ${r.images} images (${r.noFace} no face), ${r.genuinePairs} genuine / ${r.impostorPairs} impostor pairs: AUC ${r.auc}, TAR@FAR1e-3 ${r.far1e3.tar} (thr ${r.far1e3.threshold}), TAR@FAR1e-4 ${r.far1e4.tar} (thr ${r.far1e4.threshold})`,
     );
   }
+}
+
+// 6. each network's counted work and a Pi estimate; last, so that its sessions (every inner tensor an output)
+// do not count in the peaks above
+if (!args['no-flops']) {
+  const work = await networkWork();
+  report.networkWork = { arch: process.arch, ...work };
+  print(
+    `network work (${process.arch}), one thread; this core's 1024^3 matrix product on ONNX Runtime: ${Math.round(work.sgemmGflopsHere)} GFLOP/s`,
+  );
+  const pis = Object.keys(PI_CORE_PEAK_GFLOPS);
+  print(
+    `  ${'network'.padEnd(11)} ${'GFLOP'.padStart(6)} ${'ms here'.padStart(8)} ${'GFLOP/s'.padStart(8)} ${'of GEMM'.padStart(8)}  ${pis.map((p) => `${p} ms (estimate)`).join('  ')}`,
+  );
+  for (const n of work.networks)
+    print(
+      `  ${n.network.padEnd(11)} ${n.gflop.toFixed(3).padStart(6)} ${ms(n.msHere).toString().padStart(8)} ${n.gflopsHere.toFixed(1).padStart(8)} ${`${Math.round(n.ofSgemm * 100)}%`.padStart(8)}  ${Object.values(
+        n.piMs,
+      )
+        .map((v) => `~${ms(v)}`.padStart(pis[0]?.length ?? 20))
+        .join('  ')}`,
+    );
 }
 
 if (args.json) writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -91,18 +91,19 @@ describe('LBP texture features of a face crop', () => {
   });
 });
 
-describe('LBP at radius 1, unrolled', () => {
+describe('LBP at radius 1 and 2, unrolled', () => {
   it('gives the general loop’s codes bit for bit: on noise, on flat patches and on steps', () => {
     let seed = 7;
     const rnd = () => {
       seed = (seed * 16807) % 2147483647;
       return seed / 2147483647;
     };
-    for (const side of [3, 16, 64, 128]) {
+    for (const side of [3, 5, 16, 64, 128, 160]) {
       const noise = Float32Array.from({ length: side * side }, () => Math.round(rnd() * 255));
       const flat = new Float32Array(side * side).fill(100);
       const steps = Float32Array.from({ length: side * side }, (_, i) => (i % side > side / 2 ? 200.5 : 17.25) + (i % 3));
-      for (const g of [noise, flat, steps]) expect(Array.from(lbpCodes(g, side, 1))).toEqual(Array.from(lbpCodesAnyRadius(g, side, 1)));
+      for (const g of [noise, flat, steps])
+        for (const radius of [1, 2]) expect(Array.from(lbpCodes(g, side, radius))).toEqual(Array.from(lbpCodesAnyRadius(g, side, radius)));
     }
   });
 });

@@ -40,7 +40,7 @@ export function toGrey(rgb: Float32Array, side: number): Float32Array {
  * they are worked out once.
  */
 export function lbpCodes(g: Float32Array, side: number, radius: number): Int16Array {
-  return radius === 1 ? lbpCodesRadius1(g, side) : lbpCodesAnyRadius(g, side, radius);
+  return radius === 1 || radius === 2 ? lbpCodesUnrolled(g, side, radius) : lbpCodesAnyRadius(g, side, radius);
 }
 
 /** The taps and weights of one neighbour on the circle, as lbpCodesAnyRadius works them out. */
@@ -55,40 +55,42 @@ function neighbour(p: number, radius: number): { dx: number; dy: number; w: [num
   return { dx: Math.floor(x), dy: Math.floor(y), w: [(1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy] };
 }
 
-/** The four diagonal neighbours' bilinear weights at radius 1 (the axis-aligned ones sit on pixels). */
-const R1 = [1, 3, 5, 7].map((p) => neighbour(p, 1));
-
 /**
- * lbpCodes at radius 1, unrolled: the same taps, weights and order of additions as the general loop, so the same
- * codes bit for bit, in about a third of the time (the door's colour texture reads six planes at 128 px per frame).
+ * lbpCodes at radius 1 or 2, unrolled: the axis-aligned neighbours sit on pixels, the four diagonal ones are sampled
+ * with the same taps, weights and order of additions as the general loop, so the same codes bit for bit, in about a
+ * third of the time (the door's texture model reads both radii at 160 px per frame, its colour texture six planes).
  */
-function lbpCodesRadius1(g: Float32Array, side: number): Int16Array {
+function lbpCodesUnrolled(g: Float32Array, side: number, radius: number): Int16Array {
   const codes = new Int16Array(side * side).fill(-1);
-  const [n1, n3, n5, n7] = R1 as [(typeof R1)[0], (typeof R1)[0], (typeof R1)[0], (typeof R1)[0]];
-  const o1 = n1.dy * side + n1.dx;
-  const o3 = n3.dy * side + n3.dx;
-  const o5 = n5.dy * side + n5.dx;
-  const o7 = n7.dy * side + n7.dx;
-  const [a1, b1, c1, d1] = n1.w;
-  const [a3, b3, c3, d3] = n3.w;
-  const [a5, b5, c5, d5] = n5.w;
-  const [a7, b7, c7, d7] = n7.w;
+  const d1 = neighbour(1, radius);
+  const d3 = neighbour(3, radius);
+  const d5 = neighbour(5, radius);
+  const d7 = neighbour(7, radius);
+  const o1 = d1.dy * side + d1.dx;
+  const o3 = d3.dy * side + d3.dx;
+  const o5 = d5.dy * side + d5.dx;
+  const o7 = d7.dy * side + d7.dx;
+  const [a1, b1, c1, e1] = d1.w;
+  const [a3, b3, c3, e3] = d3.w;
+  const [a5, b5, c5, e5] = d5.w;
+  const [a7, b7, c7, e7] = d7.w;
+  const up = radius * side;
   const tap = (j: number, a: number, b: number, c: number, d: number) =>
     a * (g[j] as number) + b * (g[j + 1] as number) + c * (g[j + side] as number) + d * (g[j + side + 1] as number);
-  for (let y = 1; y < side - 1; y++) {
-    for (let x = 1; x < side - 1; x++) {
+  for (let y = radius; y < side - radius; y++) {
+    for (let x = radius; x < side - radius; x++) {
       const i = y * side + x;
       const centre = g[i] as number;
       const t = centre - 1e-6 * Math.abs(centre);
       let code = 0;
-      if (1 * (g[i + 1] as number) >= t) code |= 1;
-      if (tap(i + o1, a1, b1, c1, d1) >= t) code |= 2;
-      if (1 * (g[i - side] as number) >= t) code |= 4;
-      if (tap(i + o3, a3, b3, c3, d3) >= t) code |= 8;
-      if (1 * (g[i - 1] as number) >= t) code |= 16;
-      if (tap(i + o5, a5, b5, c5, d5) >= t) code |= 32;
-      if (1 * (g[i + side] as number) >= t) code |= 64;
-      if (tap(i + o7, a7, b7, c7, d7) >= t) code |= 128;
+      if (1 * (g[i + radius] as number) >= t) code |= 1;
+      if (tap(i + o1, a1, b1, c1, e1) >= t) code |= 2;
+      if (1 * (g[i - up] as number) >= t) code |= 4;
+      if (tap(i + o3, a3, b3, c3, e3) >= t) code |= 8;
+      if (1 * (g[i - radius] as number) >= t) code |= 16;
+      if (tap(i + o5, a5, b5, c5, e5) >= t) code |= 32;
+      if (1 * (g[i + up] as number) >= t) code |= 64;
+      if (tap(i + o7, a7, b7, c7, e7) >= t) code |= 128;
       codes[i] = UNIFORM_BIN[code] as number;
     }
   }
