@@ -127,15 +127,6 @@ describe('DoorService', () => {
     expect(d.audit.map((a) => [a.outcome, a.reason, a.userId])).toEqual([['unlock', null, 1]]);
   });
 
-  it('gives the tracker only the faces of frames it accepts: matched and live, never a spoof or a stranger', async () => {
-    const kept: number[] = [];
-    const d = door([{ user: 1 }, { user: 1, liveness: 0.2 }, { reason: 'no_match' }, { reason: 'no_face' }, { user: 1 }], {
-      keep: (_face, at) => kept.push(at),
-    });
-    await d.service.run(new AbortController().signal);
-    expect(kept).toEqual([0, 400]); // the frames at 0 and 400 ms; not the spoof (100), the stranger (200), no face (300)
-  });
-
   it("keeps a raw camera's best frame as a JPEG of its picture when frames are retained, and no frame when they are not", async () => {
     const script: Script = [{ user: 1 }, { user: 1 }, { user: 1 }];
     const kept = door(script, { raw: true, retainFrames: true });
@@ -213,6 +204,17 @@ describe('DoorService', () => {
     expect(full.service.counters).toMatchObject({ unlocks: 0, rejects: 2 });
     // the unlock the audit log could not record was the door's fault, not a failed guess; the stranger after it was
     expect(full.lockout.consecutiveFailures).toBe(1);
+  });
+});
+
+describe('DoorService and the face tracker', () => {
+  it('gives the tracker only the faces of frames it accepts: matched and live, never a spoof or a stranger', async () => {
+    const kept: number[] = [];
+    const d = door([{ user: 1 }, { user: 1, liveness: 0.2 }, { reason: 'no_match' }, { reason: 'no_face' }, { user: 1 }], {
+      keep: (_face, at) => kept.push(at),
+    });
+    await d.service.run(new AbortController().signal);
+    expect(kept).toEqual([0, 400]); // the frames at 0 and 400 ms; not the spoof (100), the stranger (200), no face (300)
   });
 });
 

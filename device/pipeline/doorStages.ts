@@ -189,12 +189,7 @@ export function thresholdFor(t: FaceThresholds, quality: FaceQuality): { mode: '
   return { mode, threshold: mode === 'grey' ? t.grey : t.colour };
 }
 
-/** The last stage; a frame that passes it leaves its face to the tracker, to be followed into the next frame. */
-export function matchStage(
-  templates: () => readonly DoorTemplate[],
-  thresholds: FaceThresholds,
-  tracker?: FaceTracker,
-): Stage<Embedded, Matched> {
+export function matchStage(templates: () => readonly DoorTemplate[], thresholds: FaceThresholds): Stage<Embedded, Matched> {
   return {
     name: 'match',
     async run(c) {
