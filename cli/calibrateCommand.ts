@@ -9,8 +9,9 @@ import { formatProportion } from '../calibration/presentationAttackRates.js';
 import { renderReportHtml } from '../calibration/reportHtml.js';
 import { runCalibration } from '../calibration/runCalibration.js';
 import { ExitCode, UsageError } from '../common/errors.js';
-import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
+import { DEFAULT_CONFIG_FILE } from '../device/config/loadConfig.js';
 import { keySource, readKeyFile } from '../device/store/keyFile.js';
+import type { StorePaths } from '../device/store/openStore.js';
 import { calibrationBoundsProblem } from '../model/defaultThresholds.js';
 import { DETECTORS, type DetectorName, EMBEDDERS, type EmbedderName } from '../model/loadFaceEngine.js';
 import { doorLiveness, existingDoorLiveness, factoryLivenessModel, HEADLINE_PARTS } from './calibrateLivenessChoice.js';
@@ -18,6 +19,7 @@ import { registerCalibrateLiveness } from './calibrateLivenessCommand.js';
 import { calibrationFileOf } from './calibrationFileOf.js';
 import { type CliContext, runCommand } from './cliContext.js';
 import { wholeNumber as positiveInt, rate } from './optionParsers.js';
+import { configWithPaths } from './storePaths.js';
 
 interface CalibrateOptions {
   pairs?: string;
@@ -54,13 +56,11 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
     const ctx = context();
     await runCommand(ctx, async () => {
       if (!opts.pairs && !opts.attacks) throw new UsageError('give --pairs DIR (verification) and/or --attacks DIR (liveness)');
-      const configFile = opts.config ?? DEFAULT_CONFIG_FILE;
-      const config = loadConfigFile(configFile, { required: opts.config !== undefined });
+      const { config, paths } = configWithPaths(ctx.options.givenPaths, opts.config);
       // --embedder is also a global option, and commander gives it to the program wherever it stands
       const embedder = opts.embedder ?? (ctx.options.embedderGiven ? ctx.options.embedder : config.engine.embedder);
       const detector = opts.detector ?? config.engine.detector;
-      const paths = ctx.options.paths;
-      const cache = opts.cache ? openFeatureCache(ctx) : undefined;
+      const cache = opts.cache ? openFeatureCache(ctx, paths) : undefined;
       const onProgress = progressPrinter(ctx);
       const { report, splits } = await runCalibration({
         ...(opts.pairs ? { pairs: opts.pairs } : {}),
@@ -166,8 +166,7 @@ function addCalibrateOptions(command: Command): Command {
 }
 
 /** The encrypted feature cache under the template key; without a usable key, features are not cached (with a warning). */
-function openFeatureCache(ctx: CliContext): FeatureCache | undefined {
-  const paths = ctx.options.paths;
+function openFeatureCache(ctx: CliContext, paths: StorePaths): FeatureCache | undefined {
   try {
     const cache = FeatureCache.open(join(paths.stateDir, 'feature-cache.enc'), readKeyFile(keySource(paths.keyFile)));
     if (cache.discarded) ctx.log.warn(cache.discarded);

@@ -8,11 +8,12 @@ import { formatProportion } from '../calibration/presentationAttackRates.js';
 import { readPresentationSet } from '../calibration/presentationSet.js';
 import { ExitCode, UsageError } from '../common/errors.js';
 import { createCamera } from '../device/camera/createCamera.js';
-import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
+import { DEFAULT_CONFIG_FILE } from '../device/config/loadConfig.js';
 import { CALIBRATION_FORMAT, type CalibrationFile, readCalibrationJson } from '../device/door/calibrationFile.js';
 import { keySource, readKeyFile } from '../device/store/keyFile.js';
 import { type CliContext, runCommand } from './cliContext.js';
 import { rate, wholeNumber } from './optionParsers.js';
+import { configWithPaths } from './storePaths.js';
 
 interface Options {
   presentations?: string;
@@ -84,8 +85,7 @@ async function calibrateLiveness(ctx: CliContext, opts: Options): Promise<number
     throw new UsageError(
       "give --presentations DIR (live/ and one folder per attack species), or --guided to be led through it at the door's camera (one of the two)",
     );
-  const configFile = opts.config ?? DEFAULT_CONFIG_FILE;
-  const config = loadConfigFile(configFile, { required: opts.config !== undefined });
+  const { config, paths } = configWithPaths(ctx.options.givenPaths, opts.config);
   const target = opts.write ?? config.decision.calibrationFile;
   if (!target)
     throw new UsageError(
@@ -97,7 +97,6 @@ async function calibrateLiveness(ctx: CliContext, opts: Options): Promise<number
     throw new UsageError(`--species takes live and any of ${Object.keys(GUIDED_STEPS).slice(1).join(', ')} (got ${opts.species})`);
   const set = opts.presentations ? readPresentationSet(opts.presentations) : undefined;
   const existing = readExisting(resolve(target));
-  const paths = ctx.options.paths;
   const key = readKeyFile(keySource(paths.keyFile));
   const { engine } = await ctx.loadEngine();
   let shown = 0;

@@ -4,6 +4,7 @@ import { openTemplateStore, type StorePaths } from '../device/store/openStore.js
 import type { TemplateStore } from '../device/store/templateStore.js';
 import type { BackendChoice } from '../model/backend.js';
 import { DEFAULT_ENGINE_CONFIG, type EmbedderName, type LoadedEngine, loadFaceEngine } from '../model/loadFaceEngine.js';
+import type { GivenPath, ResolvedPaths } from './storePaths.js';
 
 /** Options every subcommand shares. */
 export interface GlobalOptions {
@@ -13,7 +14,10 @@ export interface GlobalOptions {
   readonly embedderGiven?: boolean;
   readonly logLevel: LogLevel;
   readonly json: boolean;
-  readonly paths: StorePaths;
+  /** The state folder and key file: a flag, else the environment, else the default config file, else the defaults. */
+  readonly paths: ResolvedPaths;
+  /** The paths given by flag or environment variable, for a command that resolves them against its own --config. */
+  readonly givenPaths: { readonly stateDir?: GivenPath; readonly keyFile?: GivenPath };
 }
 
 /** What a subcommand gets: its output channels and the way to build the face engine. */
@@ -57,8 +61,13 @@ export async function runCommand(ctx: CliContext, body: () => Promise<number>): 
 }
 
 /** Runs `body` with the template store open, and closes it whatever happens. */
-export async function withStore(ctx: CliContext, body: (store: TemplateStore) => Promise<number> | number): Promise<number> {
-  const store = openTemplateStore(ctx.options.paths);
+export async function withStore(
+  ctx: CliContext,
+  body: (store: TemplateStore) => Promise<number> | number,
+  /** The paths when the command resolved them against its own --config (cli/storePaths.ts). */
+  paths: StorePaths = ctx.options.paths,
+): Promise<number> {
+  const store = openTemplateStore(paths);
   try {
     return await body(store);
   } finally {

@@ -8,6 +8,10 @@ import { CLI, runCli } from '../test/runCli.js';
 const dir = mkdtempSync(join(tmpdir(), 'facelock-access-'));
 chmodSync(dir, 0o755); // others may enter it: only the files' own modes decide
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// config check also checks the key file and the state folder a config names: these exist
+const key = join(dir, 'facelock.key');
+spawnSync(process.execPath, [CLI, '--key-file', key, 'key', 'init']);
+const paths = `keyFile: ${key}\nstateDir: ${join(dir, 'state')}\n`;
 
 const file = (name: string, text: string, mode: number) => {
   const path = join(dir, name);
@@ -30,7 +34,7 @@ describe('facelock run / config check: the config and the files it names are the
     const secret = file('code', 'open-sesame-42\n', 0o644);
     const withSecret = file(
       'mqtt.yaml',
-      `lock: { driver: sim }\nmqtt: { url: 'mqtt://127.0.0.1:1883', deviceId: d, remoteCommands: true, commandSecretFile: ${secret} }\n`,
+      `${paths}lock: { driver: sim }\nmqtt: { url: 'mqtt://127.0.0.1:1883', deviceId: d, remoteCommands: true, commandSecretFile: ${secret} }\n`,
       0o640,
     );
     const r = await runCli(['config', 'check', '--config', withSecret]);
@@ -42,7 +46,7 @@ describe('facelock run / config check: the config and the files it names are the
 
   it('refuses a calibration file others can change (it sets the threshold), and accepts one everyone may read', async () => {
     const cal = file('calibration.json', '{}', 0o666);
-    const config = file('cal.yaml', `lock: { driver: sim }\ndecision: { calibrationFile: ${cal} }\n`, 0o600);
+    const config = file('cal.yaml', `${paths}lock: { driver: sim }\ndecision: { calibrationFile: ${cal} }\n`, 0o600);
     const r = await runCli(['config', 'check', '--config', config]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/the calibration file .* has mode 0666: users other than its owner can change it/);

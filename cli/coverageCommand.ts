@@ -1,13 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { EnrollError, ExitCode, UsageError } from '../common/errors.js';
-import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
+import { DEFAULT_CONFIG_FILE } from '../device/config/loadConfig.js';
 import { renderCoverageHtml } from '../device/coverage/coverageHtml.js';
 import { buildCoverage, isFaceAttempt } from '../device/coverage/coverageReport.js';
 import { findDrift } from '../device/coverage/drift.js';
 import { writeTrainingExport } from '../device/coverage/trainingExport.js';
 import { modePrompt } from '../enroll/cameraModeGaps.js';
 import { type CliContext, runCommand, withStore } from './cliContext.js';
+import { configWithPaths } from './storePaths.js';
 
 const DAY = 86_400_000;
 const positive = (v: string) => {
@@ -41,31 +42,37 @@ function registerCoveragePage(program: Command, context: () => CliContext): void
     .action(async (opts: { days: number; html?: string; config?: string; at?: number }) => {
       const ctx = context();
       await runCommand(ctx, async () => {
-        const config = loadConfigFile(opts.config ?? DEFAULT_CONFIG_FILE, { required: opts.config !== undefined });
-        return withStore(ctx, async (store) => {
-          const now = opts.at ?? Date.now();
-          const until = new Date(now).toISOString();
-          const audit = store.auditLog();
-          // one read covers both windows: the page's days and drift's reference + recent weeks
-          const coverageFrom = new Date(now - opts.days * DAY).toISOString();
-          const driftFrom = new Date(now - (config.drift.recentDays + config.drift.referenceDays) * DAY).toISOString();
-          const rows = audit.attemptsSince([coverageFrom, driftFrom].sort()[0] as string).filter((r) => r.at <= until && isFaceAttempt(r));
-          const report = buildCoverage(
-            rows.filter((r) => r.at >= coverageFrom),
-            store.listUsers(),
-            { days: opts.days, minTemplates: 1 },
-          );
-          const drift = findDrift(
-            rows.filter((r) => r.at >= driftFrom),
-            now,
-            config.drift,
-          );
-          const alarms = audit.alarmsSince(coverageFrom).filter((a) => a.at <= until);
-          if (opts.html) writeFileSync(opts.html, renderCoverageHtml(report, drift, new Date(now).toISOString(), alarms));
-          if (ctx.options.json) ctx.print(JSON.stringify({ ...report, drift, alarms }));
-          else printCoverage(ctx, report, drift, opts.html);
-          return ExitCode.ok;
-        });
+        const { config, paths } = configWithPaths(ctx.options.givenPaths, opts.config);
+        return withStore(
+          ctx,
+          async (store) => {
+            const now = opts.at ?? Date.now();
+            const until = new Date(now).toISOString();
+            const audit = store.auditLog();
+            // one read covers both windows: the page's days and drift's reference + recent weeks
+            const coverageFrom = new Date(now - opts.days * DAY).toISOString();
+            const driftFrom = new Date(now - (config.drift.recentDays + config.drift.referenceDays) * DAY).toISOString();
+            const rows = audit
+              .attemptsSince([coverageFrom, driftFrom].sort()[0] as string)
+              .filter((r) => r.at <= until && isFaceAttempt(r));
+            const report = buildCoverage(
+              rows.filter((r) => r.at >= coverageFrom),
+              store.listUsers(),
+              { days: opts.days, minTemplates: 1 },
+            );
+            const drift = findDrift(
+              rows.filter((r) => r.at >= driftFrom),
+              now,
+              config.drift,
+            );
+            const alarms = audit.alarmsSince(coverageFrom).filter((a) => a.at <= until);
+            if (opts.html) writeFileSync(opts.html, renderCoverageHtml(report, drift, new Date(now).toISOString(), alarms));
+            if (ctx.options.json) ctx.print(JSON.stringify({ ...report, drift, alarms }));
+            else printCoverage(ctx, report, drift, opts.html);
+            return ExitCode.ok;
+          },
+          paths,
+        );
       });
     });
 }
@@ -156,12 +163,16 @@ function registerAttempts(program: Command, context: () => CliContext): void {
     .action(async (opts: { config?: string }) => {
       const ctx = context();
       await runCommand(ctx, async () => {
-        const config = loadConfigFile(opts.config ?? DEFAULT_CONFIG_FILE, { required: opts.config !== undefined });
-        return withStore(ctx, async (store) => {
-          const n = store.auditLog().purgeBefore(new Date(Date.now() - config.retention.days * DAY).toISOString());
-          ctx.print(`deleted ${n} row(s) older than ${config.retention.days} days`);
-          return ExitCode.ok;
-        });
+        const { config, paths } = configWithPaths(ctx.options.givenPaths, opts.config);
+        return withStore(
+          ctx,
+          async (store) => {
+            const n = store.auditLog().purgeBefore(new Date(Date.now() - config.retention.days * DAY).toISOString());
+            ctx.print(`deleted ${n} row(s) older than ${config.retention.days} days`);
+            return ExitCode.ok;
+          },
+          paths,
+        );
       });
     });
 }

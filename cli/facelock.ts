@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import type { LogLevel } from '../common/logger.js';
+import { DEFAULT_STORE_PATHS } from '../device/store/openStore.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../model/backend.js';
 import { DEFAULT_ENGINE_CONFIG, EMBEDDERS, type EmbedderName } from '../model/loadFaceEngine.js';
 import { registerCalibrate } from './calibrateCommand.js';
@@ -14,6 +15,7 @@ import { registerKey } from './keyCommand.js';
 import { registerLock } from './lockCommand.js';
 import { registerLockout } from './lockoutCommand.js';
 import { registerRun } from './runCommand.js';
+import { defaultConfigPaths, type GivenPath, type ResolvedPaths, resolveStorePaths } from './storePaths.js';
 import { registerTrain } from './trainCommand.js';
 
 interface RootOptions {
@@ -40,10 +42,14 @@ const program = new Command('facelock')
       .default('warn'),
   )
   .option('--json', 'machine-readable output on stdout, one JSON object per line', false)
-  .addOption(new Option('--state-dir <dir>', 'folder of the database').default('/var/lib/facelock').env('FACELOCK_STATE_DIR'))
   .addOption(
-    new Option('--key-file <file>', 'template key (a systemd credential facelock.key wins)')
-      .default('/etc/facelock/facelock.key')
+    new Option('--state-dir <dir>', "folder of the database (else the config file's stateDir)")
+      .default(DEFAULT_STORE_PATHS.stateDir)
+      .env('FACELOCK_STATE_DIR'),
+  )
+  .addOption(
+    new Option('--key-file <file>', "template key (else the config file's keyFile; a systemd credential facelock.key wins)")
+      .default(DEFAULT_STORE_PATHS.keyFile)
       .env('FACELOCK_KEY_FILE'),
   )
   .showHelpAfterError()
@@ -52,15 +58,35 @@ const program = new Command('facelock')
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
+/** The state folder and key file as the person gave them: by flag or environment variable, else not given. */
+const givenPaths = (): { stateDir?: GivenPath; keyFile?: GivenPath } => {
+  const o = program.opts<RootOptions>();
+  const given = (key: 'stateDir' | 'keyFile'): GivenPath | undefined => {
+    const source = program.getOptionValueSource(key);
+    return source === 'cli' || source === 'env' ? { value: o[key], source: source === 'cli' ? 'flag' : 'environment' } : undefined;
+  };
+  const stateDir = given('stateDir');
+  const keyFile = given('keyFile');
+  return { ...(stateDir ? { stateDir } : {}), ...(keyFile ? { keyFile } : {}) };
+};
+
 const context = (): CliContext => {
   const o = program.opts<RootOptions>();
+  const given = givenPaths();
+  let resolved: ResolvedPaths | undefined;
   return createCliContext({
     backend: o.backend,
     embedder: o.embedder,
     embedderGiven: program.getOptionValueSource('embedder') !== 'default',
     logLevel: o.logLevel,
     json: o.json,
-    paths: { stateDir: o.stateDir, keyFile: o.keyFile },
+    givenPaths: given,
+    // resolved when first used (a command that never opens the store never reads the config); a command with a
+    // --config of its own resolves them against that file instead
+    get paths() {
+      resolved ??= resolveStorePaths(given, defaultConfigPaths(given), DEFAULT_STORE_PATHS);
+      return resolved;
+    },
   });
 };
 

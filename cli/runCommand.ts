@@ -1,11 +1,12 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ExitCode } from '../common/errors.js';
 import type { FacelockConfig } from '../device/config/configSchema.js';
 import { checkConfigFiles } from '../device/config/filePermissions.js';
-import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../device/config/loadConfig.js';
+import { DEFAULT_CONFIG_FILE } from '../device/config/loadConfig.js';
+import { checkNamedPaths } from '../device/config/namedPaths.js';
 import { runDaemon } from '../device/main.js';
 import { type CliContext, runCommand } from './cliContext.js';
+import { configWithPaths, type ResolvedPaths } from './storePaths.js';
 
 /** `facelock run` and `facelock config check`. */
 export function registerRun(program: Command, context: () => CliContext): void {
@@ -19,7 +20,10 @@ export function registerRun(program: Command, context: () => CliContext): void {
     )
     .action(async (opts: { config?: string }) => {
       const ctx = context();
-      await runCommand(ctx, async () => runDaemon(checkedConfig(opts.config)));
+      await runCommand(ctx, async () => {
+        const { config, from } = resolvedConfig(ctx, opts.config);
+        return runDaemon(config, from);
+      });
       // the daemon has locked the door and let its hardware go: nothing left (a retry timer, a stuck child) may keep
       // a stopped daemon alive
       process.exit(process.exitCode ?? 0);
@@ -29,23 +33,31 @@ export function registerRun(program: Command, context: () => CliContext): void {
     .description('configuration')
     .command('check')
     .description(
-      'validate a config file and the files it names (readable by this user, by no one else), and print it with every default filled in',
+      'validate a config file and every file and folder it names (exists, right kind, readable by this user and by no one else; the key file, the state folder, a replay source), and print it with every default filled in',
     )
     .option('--config <file>', `config file; default ${DEFAULT_CONFIG_FILE}`)
     .action(async (opts: { config?: string }) => {
       const ctx = context();
       await runCommand(ctx, async () => {
-        const config = checkedConfig(opts.config);
+        const { config, from, file } = resolvedConfig(ctx, opts.config);
+        checkNamedPaths(config);
+        if (!file) ctx.progress(`no config file at ${DEFAULT_CONFIG_FILE}: every setting is its default (pass --config FILE)`);
+        ctx.progress(`state ${config.stateDir} (from ${from.stateDir}), key ${config.keyFile} (from ${from.keyFile})`);
         ctx.print(ctx.options.json ? JSON.stringify(config) : JSON.stringify(config, null, 2));
         return ExitCode.ok;
       });
     });
 }
 
-/** The config, and every file it names that decides who gets in, readable by this user and changeable by no one else. */
-function checkedConfig(file: string | undefined): Readonly<FacelockConfig> {
-  const path = file ?? DEFAULT_CONFIG_FILE;
-  const config = loadConfigFile(path, { required: file !== undefined });
-  checkConfigFiles(file !== undefined || existsSync(path) ? path : undefined, config);
-  return config;
+/**
+ * The config, and every file it names that decides who gets in, readable by this user and changeable by no one else;
+ * its state folder and key file as every command resolves them (cli/storePaths.ts: flag, environment, config, default).
+ */
+function resolvedConfig(
+  ctx: CliContext,
+  file: string | undefined,
+): { config: Readonly<FacelockConfig>; from: ResolvedPaths['from']; file: string | undefined } {
+  const { config, read, paths } = configWithPaths(ctx.options.givenPaths, file);
+  checkConfigFiles(read, config);
+  return { config, from: paths.from, file: read };
 }

@@ -54,7 +54,11 @@ interface Daemon {
  * The composition root of `facelock run`: the only place real adapters are built. The door is locked before
  * anything else starts and again on every way out (end of a recording, SIGTERM/SIGINT, a fault).
  */
-export async function runDaemon(config: Readonly<FacelockConfig>): Promise<number> {
+export async function runDaemon(
+  config: Readonly<FacelockConfig>,
+  /** Where the state folder and key file came from (a flag, the environment, the config, the default), for the log. */
+  pathsFrom: { readonly stateDir: string; readonly keyFile: string } = { stateDir: 'config', keyFile: 'config' },
+): Promise<number> {
   // every error line is also a fault row in the audit log: kept in memory until the store is open, then written
   const faults = new FaultSink();
   const log = createLogger({
@@ -62,6 +66,7 @@ export async function runDaemon(config: Readonly<FacelockConfig>): Promise<numbe
     write: (line) => process.stdout.write(`${line}\n`),
     onError: (source, message, fields) => faults.add(source, message, fields),
   });
+  log.info('state and key', { stateDir: config.stateDir, from: pathsFrom.stateDir, keyFile: config.keyFile, keyFrom: pathsFrom.keyFile });
   const lockLog = log.child('lock');
   let driver: Lock;
   try {

@@ -3,19 +3,25 @@ import { dirname } from 'node:path';
 import { isScalar, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../../common/errors.js';
+import { unknownKeysHint } from './configHints.js';
 import { configSchema, type FacelockConfig } from './configSchema.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/facelock/config.yaml';
 
 /** Every problem of a parsed config, one per line, each with its path (`lock.unlockMs: ...`). */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((i) => `  ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`).join('\n');
+export function describeIssues(issues: readonly z.core.$ZodIssue[], raw?: unknown): string {
+  return issues
+    .map((i) => {
+      const hint = i.code === 'unrecognized_keys' ? unknownKeysHint(configSchema, i.path, i.keys, raw) : '';
+      return `  ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}${hint}`;
+    })
+    .join('\n');
 }
 
 /** Validates a config object; a ConfigError lists every problem. */
 export function parseConfig(raw: unknown, source: string): Readonly<FacelockConfig> {
   const result = configSchema.safeParse(raw ?? {});
-  if (!result.success) throw new ConfigError(`${source} is not a valid facelock config:\n${describeIssues(result.error.issues)}`);
+  if (!result.success) throw new ConfigError(`${source} is not a valid facelock config:\n${describeIssues(result.error.issues, raw)}`);
   return Object.freeze(result.data);
 }
 
@@ -42,7 +48,8 @@ export function loadConfigFile(file: string, { required }: { required: boolean }
 function readYaml(text: string, file: string): unknown {
   const doc = parseDocument(text);
   const first = doc.errors[0] ?? doc.warnings[0];
-  if (first) throw new ConfigError(`config file ${file} is not valid YAML: ${first.message.split('\n')[0]}`, { cause: first });
+  // the parser's message ends with the line and a caret under the place: keep them
+  if (first) throw new ConfigError(`config file ${file} is not valid YAML: ${first.message.trimEnd()}`, { cause: first });
   let complexKey = false;
   visit(doc, {
     Pair(_, pair) {

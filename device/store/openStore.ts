@@ -14,6 +14,9 @@ export interface StorePaths {
   readonly keyFile: string;
 }
 
+/** Where the state and the key are when neither a flag, the environment nor the config says. */
+export const DEFAULT_STORE_PATHS: StorePaths = { stateDir: '/var/lib/facelock', keyFile: '/etc/facelock/facelock.key' };
+
 export const databaseFile = (paths: StorePaths) => join(paths.stateDir, 'facelock.db');
 const pendingKey = (keyFile: string) => `${keyFile}.next`;
 
