@@ -92,30 +92,32 @@ describe('config', () => {
       expect(() => loadConfigFile(write(text), { required: true })).toThrow(message);
     expect(loadConfigFile(write('lock: { unlockMs: 2000 }\n'), { required: true }).lock.unlockMs).toBe(2000);
   });
+});
 
+/** The message a call throws, or '' when it does not. */
+function messageOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return '';
+}
+
+describe('config errors that teach', () => {
   it('teaches on unknown keys (the nearest valid one, all valid ones for that camera kind) and shows a YAML error in place', () => {
-    const err = (() => {
-      try {
-        parseConfig({ camera: { kind: 'replay', source: '/x', width: 640, framrate: 5 }, motoin: {} }, 'door.yaml');
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return '';
-    })();
+    const err = messageOf(() =>
+      parseConfig({ camera: { kind: 'replay', source: '/x', width: 640, framrate: 5 }, motoin: {} }, 'door.yaml'),
+    );
     expect(err).toContain(
       'camera: Unrecognized keys: "width", "framrate" (framrate -> did you mean framerate?); valid keys here: framerate, kind, loop, source',
     );
     expect(err).toMatch(
       /\(top level\): Unrecognized key: "motoin" \(motoin -> did you mean motion\?\); valid keys here: camera, .*stateDir, status/,
     );
-    const yaml = (() => {
-      try {
-        loadConfigFile(write('camera:\n  kind: replay\n  source: [a\nlock: { driver: sim }\n'), { required: true });
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return '';
-    })();
+    const yaml = messageOf(() =>
+      loadConfigFile(write('camera:\n  kind: replay\n  source: [a\nlock: { driver: sim }\n'), { required: true }),
+    );
     // the message ends with the offending line and a caret under the place
     expect(yaml).toMatch(/at line 4, column 1:\n\n[^\n]*source: \[a\nlock: \{ driver: sim \}\n\^$/);
   });
