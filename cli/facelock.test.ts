@@ -39,6 +39,8 @@ describe.runIf(lfw)('facelock compare', () => {
     const d = JSON.parse(diff.stdout) as { similarity: number; match: boolean; threshold: number };
     expect(d.match).toBe(false);
     expect(d.similarity).toBeLessThan(d.threshold);
+    // nothing on stderr: no tfjs banner ("install our node backend") when every network runs on ONNX Runtime
+    expect(same.stderr + diff.stderr).toBe('');
   });
 
   it('takes an explicit threshold', async () => {

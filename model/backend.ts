@@ -4,6 +4,11 @@ import { describeError, ModelError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { packageDir } from './packageFiles.js';
 
+// tfjs's own notices (the "install our node backend" banner on the first tensor of the CPU backend, which only
+// decodes weights here while every network runs on ONNX Runtime) are not for a door's owner: the engine's log says
+// where each network runs. PROD silences tfjs's log and warn calls only (tfjs-core log.ts), no check.
+tf.env().set('PROD', true);
+
 /** The tfjs backends, fastest first: `auto` tries them in this order. */
 const order = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof order)[number];
