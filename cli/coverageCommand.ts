@@ -103,6 +103,9 @@ function printCoverage(
   if (html) ctx.print(`page: ${html}`);
 }
 
+/** The columns of `attempts list` (an alarm row: -, time, alarm, what). */
+const ATTEMPT_COLUMNS = ['id', 'at', 'outcome', 'reason', 'user', 'score', 'pose', 'luminance', 'label', 'method', 'alarms'] as const;
+
 function registerAttempts(program: Command, context: () => CliContext): void {
   const attempts = program.command('attempts').description('the audit log of approaches');
   attempts
@@ -121,7 +124,7 @@ function registerAttempts(program: Command, context: () => CliContext): void {
             ...audit.attemptsSince('').map((r) => ({
               at: r.at,
               json: { kind: 'attempt', ...r },
-              text: `${r.id}\t${r.at}\t${r.outcome}\t${r.reason ?? ''}\t${r.userName ?? ''}\t${r.score?.toFixed(4) ?? ''}\t${r.poseBin ?? ''}\t${r.luminance?.toFixed(0) ?? ''}\t${r.label ?? ''}\t${r.method ?? ''}\t${r.alarms ? `alarms: ${r.alarms}` : ''}`,
+              text: `${r.id}\t${r.at}\t${r.outcome}\t${r.reason ?? ''}\t${r.userName ?? ''}\t${r.score?.toFixed(4) ?? ''}\t${r.poseBin ?? ''}\t${r.luminance?.toFixed(0) ?? ''}\t${r.label ?? ''}\t${r.method ?? ''}\t${r.alarms ?? ''}`,
             })),
             ...(opts.alarms ? audit.alarmsSince('') : []).map((a) => ({
               at: a.at,
@@ -129,6 +132,8 @@ function registerAttempts(program: Command, context: () => CliContext): void {
               text: `-\t${a.at}\talarm\t${a.detail}`,
             })),
           ].sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+          // a header row (tab-separated like the rows, as `experiments list`); --json gives one object per line
+          if (!ctx.options.json) ctx.print(ATTEMPT_COLUMNS.join('\t'));
           for (const l of lines.slice(-opts.limit)) ctx.print(ctx.options.json ? JSON.stringify(l.json) : l.text);
           return ExitCode.ok;
         });

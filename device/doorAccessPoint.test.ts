@@ -153,6 +153,7 @@ describe.runIf(ready)('the door as an access point: alarms (real mosquitto, fake
 
   it('shows the alarms to the owner: facelock attempts list and the coverage page', async () => {
     const list = await runCli([...base(), 'attempts', 'list', '--limit', '50']);
+    expect(list.stdout.split('\n')[0]).toBe('id\tat\toutcome\treason\tuser\tscore\tpose\tluminance\tlabel\tmethod\talarms');
     expect(list.stdout.split('\n').filter((l) => /\talarm\t\w+ (raised|cleared)/.test(l))).toHaveLength(8);
     expect(list.stdout).toMatch(/\tunlock\texit_button\t.*\texit_button\t/);
     const page = join(dir, 'coverage.html');
