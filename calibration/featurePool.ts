@@ -62,20 +62,19 @@ export async function extractFeatures(files: readonly string[], o: PoolOptions):
   const features: (ImageFeatures | undefined)[] = imageHashes.map((h) => o.cache?.get(cacheKey, h, o.liveness));
   const todo = features.flatMap((f, i) => (f ? [] : [i]));
   const cached = files.length - todo.length;
-  const started = performance.now();
   let done = cached;
+  const workers = Math.min(todo.length, o.workers ?? defaultWorkers());
+  // the rate is measured from the first image computed, once every worker has given a few: the workers' start
+  // (each loads the networks) is not work per image, and counting it made the first ETA several times too long
+  let firstAt: number | undefined;
   const report = () => {
     const computed = done - cached;
-    const elapsed = (performance.now() - started) / 1000;
-    o.onProgress?.({
-      done,
-      total: files.length,
-      cached,
-      etaSeconds: computed > 0 ? (elapsed / computed) * (files.length - done) : undefined,
-    });
+    const now = performance.now();
+    if (computed === 1) firstAt = now;
+    const rate = firstAt !== undefined && computed > 2 * workers ? (computed - 1) / ((now - firstAt) / 1000) : undefined;
+    o.onProgress?.({ done, total: files.length, cached, etaSeconds: rate ? (files.length - done) / rate : undefined });
   };
   report();
-  const workers = Math.min(todo.length, o.workers ?? defaultWorkers());
   if (todo.length > 0) {
     let next = 0;
     await Promise.all(

@@ -49,6 +49,8 @@ export interface CalibrationOptions {
   readonly doorAt?: { readonly templates: number; readonly targetFar: number };
   readonly cache?: FeatureCache;
   readonly onProgress?: (what: string, p: Progress) => void;
+  /** Told as each step with no count starts (scoring the pairs, the liveness rates), so no step is silent. */
+  readonly onPhase?: (text: string) => void;
   readonly log: Logger;
 }
 
@@ -174,6 +176,9 @@ async function verifyPairs(o: CalibrationOptions, pairsDir: string, dataset: Lfw
   const unreadable = paths.flatMap((p, i) => (r.features[i]?.error ? [`${p}: ${r.features[i]?.error}`] : []));
   if (unreadable.length > 0) o.log.warn('unreadable images count as failures to enrol', { count: unreadable.length, first: unreadable[0] });
   const images = imageResults(paths, r.features);
+  o.onPhase?.(
+    `verification: every pair of ${paths.length} images scored, thresholds per fold${o.bootstrap > 0 ? `, ${o.bootstrap} bootstrap resamples` : ''}`,
+  );
   const verification = evaluateVerification(dataset, images, similarityOf(o.model), {
     ...verificationOptions(o),
     ...(o.doorAt ? { doorAt: { ...o.doorAt, impostorApproaches: Math.ceil(10 / o.doorAt.targetFar) } } : {}),
@@ -211,6 +216,7 @@ async function measureAttacks(
   splits.push({ dataset: set.layout === 'door' ? 'door' : set.layout === 'nuaa' ? 'nuaa' : 'replay-attack', listSha256, parts });
   const frozen = findSplit(listSha256);
   if (frozen) checkSplit(frozen, parts);
+  o.onPhase?.(`liveness: error rates per part, species and approach (${presentations.length} presentations)`);
   const scored = presentations.map((p, i) => ({
     ...p,
     score: r.features[i]?.found ? r.features[i]?.[o.liveScore] : undefined,

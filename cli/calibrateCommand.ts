@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type CalibrationReport, headline, recordExperiment } from '../calibration/calibrationReport.js';
 import { FeatureCache } from '../calibration/featureCache.js';
-import type { Progress } from '../calibration/featurePool.js';
 import { EVALUATED_MODELS, type EvaluatedModel } from '../calibration/imageFeatures.js';
 import { formatProportion } from '../calibration/presentationAttackRates.js';
 import { renderReportHtml } from '../calibration/reportHtml.js';
@@ -19,6 +18,7 @@ import { registerCalibrateLiveness } from './calibrateLivenessCommand.js';
 import { calibrationFileOf } from './calibrationFileOf.js';
 import { type CliContext, runCommand } from './cliContext.js';
 import { wholeNumber as positiveInt, rate } from './optionParsers.js';
+import { progressLine } from './progressLine.js';
 import { configWithPaths } from './storePaths.js';
 
 interface CalibrateOptions {
@@ -61,7 +61,7 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
       const embedder = opts.embedder ?? (ctx.options.embedderGiven ? ctx.options.embedder : config.engine.embedder);
       const detector = opts.detector ?? config.engine.detector;
       const cache = opts.cache ? openFeatureCache(ctx, paths) : undefined;
-      const onProgress = progressPrinter(ctx);
+      const line = progressLine(process.stderr, ctx.options.json);
       const { report, splits } = await runCalibration({
         ...(opts.pairs ? { pairs: opts.pairs } : {}),
         ...(opts.attacks ? { attacks: opts.attacks } : {}),
@@ -81,9 +81,11 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
         bootstrap: opts.bootstrap,
         doorAt: { templates: opts.doorTemplates, targetFar: opts.doorFar },
         ...(cache ? { cache } : {}),
-        onProgress,
+        onProgress: (what, p) => line.update(`${what} features`, p.done, p.total, p.etaSeconds, `${p.cached} cached`),
+        onPhase: (text) => line.phase(text),
         log: ctx.log,
       });
+      line.phase('writing the report');
       const out = resolve(opts.out);
       mkdirSync(out, { recursive: true });
       let calibrationFile: string | null = null;
@@ -177,20 +179,6 @@ function openFeatureCache(ctx: CliContext, paths: StorePaths): FeatureCache | un
   return undefined;
 }
 
-/** Progress of the feature workers on stderr, at most every 2 s, with an ETA. */
-function progressPrinter(ctx: CliContext): (what: string, p: Progress) => void {
-  let lastShown = 0;
-  return (what: string, p: Progress) => {
-    const now = performance.now();
-    if (p.done !== p.total && now - lastShown < 2000) return;
-    lastShown = now;
-    const eta = p.etaSeconds === undefined ? '' : `, ETA ${formatDuration(p.etaSeconds)}`;
-    ctx.progress(
-      `${what} features: ${p.done}/${p.total} (${Math.round((100 * p.done) / Math.max(1, p.total))}%), ${p.cached} cached${eta}`,
-    );
-  };
-}
-
 function printSummary(
   ctx: CliContext,
   final: CalibrationReport,
@@ -250,8 +238,4 @@ function printSummary(
 
 function pct(v: number | undefined): string {
   return v === undefined ? '-' : `${(v * 100).toFixed(2)}%`;
-}
-
-function formatDuration(s: number): string {
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
 }
