@@ -86,6 +86,9 @@ describe.runIf(ready)('facelock calibrate: error rates, determinism and the peer
     expect(second.liveness).toEqual(first.liveness);
     const list = await runCli([...base, 'experiments']);
     expect(list.stdout.trim().split('\n')).toHaveLength(3); // header + 2 runs
+    // the door's FRR as the report heads with it (its own operating point) is there beside the per-frame one
+    const [header, row] = list.stdout.split('\n').map((l) => l.split('\t'));
+    expect(Number(row?.[header?.indexOf('doorTargetFrr') ?? -1])).toBeCloseTo(first.verification.doorAtTarget.frr, 4);
     const cmp = await runCli([...base, 'experiments', 'compare', 'exp-0001', 'exp-0002']);
     expect(cmp.code, cmp.stderr).toBe(0);
     expect(cmp.stdout).toMatch(/^eer\t[\d.]+\t[\d.]+\t0$/m);

@@ -13,6 +13,7 @@ import { CALIBRATION_FORMAT, type CalibrationFile, readCalibrationJson } from '.
 import { keySource, readKeyFile } from '../device/store/keyFile.js';
 import { type CliContext, runCommand } from './cliContext.js';
 import { rate, wholeNumber } from './optionParsers.js';
+import { progressLine } from './progressLine.js';
 import { configWithPaths } from './storePaths.js';
 
 interface Options {
@@ -99,13 +100,12 @@ async function calibrateLiveness(ctx: CliContext, opts: Options): Promise<number
   const existing = readExisting(resolve(target));
   const key = readKeyFile(keySource(paths.keyFile));
   const { engine } = await ctx.loadEngine();
-  let shown = 0;
+  const line = progressLine(process.stderr, ctx.options.json);
+  const started = performance.now();
   const shot = set
     ? await presentationFeatures(engine, set.presentations, (done, total) => {
-        if (done === total || performance.now() - shown > 2000) {
-          shown = performance.now();
-          ctx.progress(`faces: ${done}/${total} frames`);
-        }
+        const perFrame = done > 0 ? (performance.now() - started) / 1000 / done : undefined;
+        line.update('faces of the presentations', done, total, perFrame && done >= 10 ? perFrame * (total - done) : undefined);
       })
     : await guidedPresentations(
         createCamera(config.camera, ctx.log),
@@ -130,9 +130,7 @@ async function calibrateLiveness(ctx: CliContext, opts: Options): Promise<number
     lambdas: [1e-3, 1e-2, 1e-1],
     folds: 5,
     onFitting: (frames, by) =>
-      ctx.progress(
-        `fitting the door's head on ${frames} frames, each ${by} held apart in turn (about a minute per 2,000 frames on 2 cores)`,
-      ),
+      line.phase(`fitting the door's head on ${frames} frames, each ${by} held apart in turn (about a minute per 2,000 frames on 2 cores)`),
   });
   if (result.discarded) ctx.log.warn(result.discarded);
   const file = resolve(target);
