@@ -1,4 +1,6 @@
-import { barList, chart, escapeHtml as esc } from '../common/svgPlots.js';
+import { escapeHtml as esc } from '../common/escapeHtml.js';
+import { barList, chart } from '../common/plots/plotPlaces.js';
+import { renderPlotsIn } from '../common/plots/renderPlots.js';
 import type { CalibrationReport } from './calibrationReport.js';
 import { CONDITION_BINS } from './conditionAnalysis.js';
 import { greyHtml } from './greyReportHtml.js';
@@ -16,7 +18,7 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 }
 
 /** The calibration report as one self-contained HTML file: tables and inline SVG plots, no scripts, no network. */
-export function renderReportHtml(r: CalibrationReport): string {
+export async function renderReportHtml(r: CalibrationReport): Promise<string> {
   const parts: string[] = [];
   parts.push(`<h1>facelock calibration report</h1>
 <p>${esc(r.createdAt)} &middot; commit ${esc(r.gitCommit)} &middot; seed ${r.seed} &middot; model ${esc(r.model.description)} (sha256 ${esc(r.model.modelHash.slice(0, 16))}&hellip;)</p>
@@ -28,16 +30,14 @@ export function renderReportHtml(r: CalibrationReport): string {
     r.verification ? 'Labeled Faces in the Wild (Huang et al. 2007)' : '',
     r.grey?.sets.some((s) => s.name === 'yale') ? 'Yale Face Database (Belhumeur et al. 1997)' : '',
     r.grey?.sets.some((s) => s.name === 'orl') ? 'AT&amp;T Database of Faces (Olivetti Research Laboratory)' : '',
-    r.liveness
-      ? 'presentations from the folder named above (NUAA: Tan et al., ECCV 2010; Replay-Attack: Chingovska et al., BIOSIG 2012)'
-      : '',
+    r.liveness ? presentationCitation(r.liveness.dir) : '',
   ].filter(Boolean);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>facelock calibration ${esc(r.createdAt)}</title>
-<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:13px}.plots{display:flex;flex-wrap:wrap;gap:12px}</style>
+  return renderPlotsIn(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>facelock calibration ${esc(r.createdAt)}</title>
+<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:13px}.plots{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}figure.plot{margin:0}.plots p.note{flex-basis:100%}</style>
 </head><body>${parts.join('\n')}
 <p>Data: ${cited.join('; ')}. No face images are included in this report.</p>
 </body></html>
-`;
+`);
 }
 
 function verificationHtml(data: NonNullable<CalibrationReport['data']>, v: NonNullable<CalibrationReport['verification']>): string[] {
@@ -172,6 +172,14 @@ function curvesHtml(v: NonNullable<CalibrationReport['verification']>): string[]
     colour,
     points: bins.filter((b) => b.count > 0).map((b) => [b.meanPredicted, b.observed] as const),
   });
+  const heldOutBins = [...v.probability.platt.heldOut.bins, ...v.probability.temperature.heldOut.bins].filter((b) => b.count > 0);
+  if (heldOutBins.length === 0) {
+    // the score calibration is fitted on some folds and judged on another: one fold gives nothing to judge
+    parts.push(
+      `<p class="note">No reliability plot: calibrated probabilities are judged on held-out folds, and this run had ${v.folds.length} fold${v.folds.length === 1 ? '' : 's'} (at least two are needed).</p>`,
+    );
+    return parts;
+  }
   parts.push(
     chart(
       'Reliability (held-out folds)',
@@ -210,7 +218,7 @@ function conditionsHtml(v: NonNullable<CalibrationReport['verification']>): stri
         String(c.genuinePairs),
         pct(c.frr),
         String(c.impostorPairs),
-        Number.isNaN(c.far) ? '-' : c.far.toExponential(2),
+        Number.isFinite(c.far) ? c.far.toExponential(2) : '-',
       ]),
     ),
   );
@@ -259,4 +267,11 @@ function livenessHtml(l: NonNullable<CalibrationReport['liveness']>): string[] {
     ]),
   );
   return parts;
+}
+
+/** Whose presentations the report measured: a dataset's citation only when it is that dataset's folder. */
+function presentationCitation(dir: string): string {
+  if (/nuaa/i.test(dir)) return 'NUAA Photograph Imposter Database (Tan et al., ECCV 2010)';
+  if (/replay/i.test(dir)) return 'Idiap Replay-Attack (Chingovska et al., BIOSIG 2012)';
+  return 'presentations recorded at this door (the folder named above)';
 }

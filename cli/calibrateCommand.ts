@@ -106,7 +106,7 @@ export function registerCalibrate(program: Command, context: () => CliContext): 
       }
       const final = { ...report, calibrationFile };
       writeFileSync(join(out, 'report.json'), `${JSON.stringify(final, null, 1)}\n`);
-      writeFileSync(join(out, 'report.html'), renderReportHtml(final));
+      writeFileSync(join(out, 'report.html'), await renderReportHtml(final));
       if (opts.freezeSplit) writeFileSync(opts.freezeSplit, `${JSON.stringify(splits.length === 1 ? splits[0] : splits, null, 1)}\n`);
       const experiment = recordExperiment(
         resolve(opts.registry ?? join(paths.stateDir, 'experiments.jsonl')),

@@ -66,7 +66,7 @@ function registerCoveragePage(program: Command, context: () => CliContext): void
               config.drift,
             );
             const alarms = audit.alarmsSince(coverageFrom).filter((a) => a.at <= until);
-            if (opts.html) writeFileSync(opts.html, renderCoverageHtml(report, drift, new Date(now).toISOString(), alarms));
+            if (opts.html) writeFileSync(opts.html, await renderCoverageHtml(report, drift, new Date(now).toISOString(), alarms));
             if (ctx.options.json) ctx.print(JSON.stringify({ ...report, drift, alarms }));
             else printCoverage(ctx, report, drift, opts.html);
             return ExitCode.ok;

@@ -86,7 +86,7 @@ export function registerTrain(program: Command, context: () => CliContext): void
         const dir = resolve(opts.report);
         mkdirSync(dir, { recursive: true });
         writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 1)}\n`);
-        writeFileSync(join(dir, 'report.html'), renderTrainingReportHtml(report));
+        writeFileSync(join(dir, 'report.html'), await renderTrainingReportHtml(report));
         printTraining(ctx, report, join(dir, 'report.html'));
         return ExitCode.ok;
       });

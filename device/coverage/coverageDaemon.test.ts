@@ -160,7 +160,8 @@ describe.runIf(ready)('the coverage page and retention, with real faces through 
     });
     expect(dom.status, dom.stderr).toBe(0);
     expect(dom.stdout.match(/<svg/g)?.length).toBe(3); // pose heatmap, light-by-hour heatmap, FRR bars
-    expect(dom.stdout.match(/class="cell"/g)?.length).toBeGreaterThan(24 * 6);
+    // every heatmap cell is a mark Vega labels with its row and column (the light map alone has 24 hours x 6 bands)
+    expect(dom.stdout.match(/<path aria-label="column: [^"]*; row: /g)?.length).toBeGreaterThan(24 * 6);
     expect(dom.stdout).toMatch(/class="drift"/);
     const shot = join(f.dir, 'coverage.png');
     const r = spawnSync(

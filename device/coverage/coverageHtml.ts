@@ -1,14 +1,16 @@
-import { barList, escapeHtml as esc, heatmapSvg } from '../../common/svgPlots.js';
+import { escapeHtml as esc } from '../../common/escapeHtml.js';
+import { barList, heatmap } from '../../common/plots/plotPlaces.js';
+import { renderPlotsIn } from '../../common/plots/renderPlots.js';
 import type { CoverageReport } from './coverageReport.js';
 import type { DriftFinding } from './drift.js';
 
 /** The coverage page: heatmaps, FRR per bin, enrollment gaps and drift, one self-contained file without scripts. */
-export function renderCoverageHtml(
+export async function renderCoverageHtml(
   r: CoverageReport,
   drift: readonly DriftFinding[],
   generatedAt: string,
   alarms: readonly { at: string; detail: string }[] = [],
-): string {
+): Promise<string> {
   const users = r.users
     .map(
       (u) =>
@@ -19,15 +21,15 @@ export function renderCoverageHtml(
     .join('');
   const head = r.users[0] ? Object.keys(r.users[0].templates) : [];
   const frr = r.frrByBin.filter((b) => b.frr !== null);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>facelock coverage</title>
-<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px}.plots{display:flex;flex-wrap:wrap;gap:16px}</style></head><body>
+  return renderPlotsIn(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>facelock coverage</title>
+<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px}.plots{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}figure.plot{margin:0}</style></head><body>
 <h1>facelock coverage</h1>
-<p>Last ${r.days} days: ${r.approaches} approaches, ${r.unlocks} unlocks. Generated ${esc(generatedAt)}. Cells: approaches / share rejected.</p>
+<p>Last ${r.days} days: ${plural(r.approaches, 'approach', 'approaches')}, ${plural(r.unlocks, 'unlock', 'unlocks')}. Generated ${esc(generatedAt)}. Cells: approaches / share rejected.</p>
 <h2>Alarms</h2>${alarmSection(alarms)}
 <h2>Drift</h2>${drift.length ? `<ul>${drift.map((d) => `<li class="drift">${esc(d.warning)}</li>`).join('')}</ul>` : '<p>No drift.</p>'}
 <div class="plots">
-${heatmapSvg('Pose at the door', "yaw (degrees, + = subject's right)", 'pitch (degrees)', r.yawPitch.columns, r.yawPitch.rows, r.yawPitch.counts, r.yawPitch.rejectShare)}
-${heatmapSvg('Face luminance by hour of day', 'hour', 'mean face luminance', r.lightByHour.columns, r.lightByHour.rows, r.lightByHour.counts, r.lightByHour.rejectShare)}
+${heatmap('Pose at the door', "yaw (degrees, + = subject's right)", 'pitch (degrees)', r.yawPitch.columns, r.yawPitch.rows, r.yawPitch.counts, r.yawPitch.rejectShare)}
+${heatmap('Face luminance by hour of day', 'hour', 'mean face luminance', r.lightByHour.columns, r.lightByHour.rows, r.lightByHour.counts, r.lightByHour.rejectShare)}
 ${barList(
   'FRR per condition bin (unlocks and rejects labelled genuine)',
   frr.map((b) => ({ label: `${b.condition}: ${b.bin}`, value: b.frr as number, note: `of ${b.genuine}` })),
@@ -36,7 +38,7 @@ ${barList(
 </div>
 <h2>Enrollment</h2><table><thead><tr><th>user</th>${head.map((h) => `<th>${esc(h)}</th>`).join('')}<th></th></tr></thead><tbody>${users}</tbody></table>
 </body></html>
-`;
+`);
 }
 
 /** The door's alarms in the window: how often each was raised, and the latest raises and clears. */
@@ -60,3 +62,5 @@ function alarmSection(alarms: readonly { at: string; detail: string }[]): string
 function enrollGaps(u: CoverageReport['users'][number]): string {
   return [...u.missing, ...u.missingModes.map((m) => `${m} camera mode`)].join(', ');
 }
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

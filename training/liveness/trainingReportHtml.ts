@@ -1,10 +1,12 @@
-import { chart, escapeHtml } from '../../common/svgPlots.js';
+import { escapeHtml } from '../../common/escapeHtml.js';
+import { chart } from '../../common/plots/plotPlaces.js';
+import { renderPlotsIn } from '../../common/plots/renderPlots.js';
 import type { TrainLivenessReport } from './trainLiveness.js';
 
 const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(1)}%`);
 
 /** The training report: learning curves and their reading, the search's trials, the epochs, APCER/BPCER per part. */
-export function renderTrainingReportHtml(r: TrainLivenessReport): string {
+export async function renderTrainingReportHtml(r: TrainLivenessReport): Promise<string> {
   const curve = chart(
     'Learning curve: half total error against training-set size',
     { label: 'training examples', min: 0, max: Math.max(...r.curve.map((c) => c.examples)) },
@@ -44,7 +46,7 @@ export function renderTrainingReportHtml(r: TrainLivenessReport): string {
   );
   const row = (cells: (string | number)[], tag = 'td') =>
     `<tr>${cells.map((c) => `<${tag}>${escapeHtml(String(c))}</${tag}>`).join('')}</tr>`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>facelock liveness training</title>
+  return renderPlotsIn(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>facelock liveness training</title>
 <style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}svg{margin:4px}</style></head><body>
 <h1>Passive liveness: training report</h1>
 <p>${escapeHtml(r.createdAt)}, commit ${escapeHtml(r.gitCommit)}, seed ${r.seed}, data manifest ${escapeHtml(r.dataManifestSha256.slice(0, 16))}; wall time ${r.seconds.total.toFixed(0)} s (faces ${r.seconds.extract.toFixed(0)} s, search ${r.seconds.search.toFixed(0)} s, learning curve ${r.seconds.curve.toFixed(0)} s).</p>
@@ -61,5 +63,5 @@ ${curve}${epochs}${trials}
     .join('')}</table>
 <p>NUAA Photograph Imposter Database (Tan et al., ECCV 2010); Labeled Faces in the Wild (Huang et al., 2007); AT&amp;T (ORL); Yale faces (Belhumeur et al., 1997).</p>
 </body></html>
-`;
+`);
 }
