@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { EnrollError, ExitCode, UsageError } from '../common/errors.js';
 import { DEFAULT_CONFIG_FILE } from '../device/config/loadConfig.js';
+import { modePrompt } from '../device/coverage/cameraModeGaps.js';
 import { renderCoverageHtml } from '../device/coverage/coverageHtml.js';
 import { buildCoverage, isFaceAttempt } from '../device/coverage/coverageReport.js';
 import { findDrift } from '../device/coverage/drift.js';
 import { writeTrainingExport } from '../device/coverage/trainingExport.js';
-import { modePrompt } from '../enroll/cameraModeGaps.js';
 import { type CliContext, runCommand, withStore } from './cliContext.js';
 import { configWithPaths } from './storePaths.js';
 

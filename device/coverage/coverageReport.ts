@@ -1,8 +1,8 @@
-import { missingModes, modesSeen } from '../../enroll/cameraModeGaps.js';
 import { POSE_BINS } from '../../model/poseBins.js';
 import type { CameraMode } from '../../model/quality/faceQuality.js';
 import type { AttemptRow } from '../store/auditLog.js';
 import type { UserSummary } from '../store/templateRecords.js';
+import { missingModes, modesSeen } from './cameraModeGaps.js';
 
 /** A grid of counts with the reject share of each cell (null where empty). */
 export interface Heatmap {

@@ -1,4 +1,4 @@
-import type { CameraMode } from '../model/quality/faceQuality.js';
+import type { CameraMode } from '../../model/quality/faceQuality.js';
 
 /** Approaches of a mode in the window before the door counts as seeing that mode (a stray grey frame is not a night). */
 export const MIN_MODE_APPROACHES = 3;

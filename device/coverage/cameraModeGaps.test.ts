@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { doorEventAttempt } from '../device/store/auditLog.js';
-import { readKeyFile } from '../device/store/keyFile.js';
-import { TemplateStore } from '../device/store/templateStore.js';
-import { datasetForTests } from '../test/datasets.js';
-import { lfwFolder } from '../test/lfwFolders.js';
-import { runCli } from '../test/runCli.js';
+import { datasetForTests } from '../../test/datasets.js';
+import { lfwFolder } from '../../test/lfwFolders.js';
+import { runCli } from '../../test/runCli.js';
+import { doorEventAttempt } from '../store/auditLog.js';
+import { readKeyFile } from '../store/keyFile.js';
+import { TemplateStore } from '../store/templateStore.js';
 import { MIN_MODE_APPROACHES, missingModes, modesSeen } from './cameraModeGaps.js';
 
 describe('camera mode gaps', () => {
