@@ -83,7 +83,9 @@ function printCoverage(
   drift: ReturnType<typeof findDrift>,
   html: string | undefined,
 ): void {
-  ctx.print(`last ${report.days} days: ${report.approaches} approaches, ${report.unlocks} unlocks`);
+  ctx.print(
+    `last ${report.days} days: ${count(report.approaches, 'approach', 'approaches')}, ${count(report.unlocks, 'unlock', 'unlocks')}`,
+  );
   ctx.print(
     `reasons: ${
       Object.entries(report.byReason)
@@ -93,7 +95,7 @@ function printCoverage(
   );
   for (const b of report.frrByBin.filter((x) => x.approaches > 0))
     ctx.print(
-      `${b.condition} ${b.bin}: ${b.approaches} approaches${b.frr === null ? '' : `, FRR ${(100 * b.frr).toFixed(1)}% of ${b.genuine}`}`,
+      `${b.condition} ${b.bin}: ${count(b.approaches, 'approach', 'approaches')}${b.frr === null ? '' : `, FRR ${(100 * b.frr).toFixed(1)}% of ${b.genuine}`}`,
     );
   for (const u of report.users) {
     ctx.print(`${u.name}: ${u.missing.length ? `no templates for ${u.missing.join(', ')}` : 'every pose covered'}`);
@@ -210,3 +212,5 @@ function registerExportTraining(program: Command, context: () => CliContext): vo
       });
     });
 }
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

@@ -21,8 +21,8 @@ export function registerRun(program: Command, context: () => CliContext): void {
     .action(async (opts: { config?: string }) => {
       const ctx = context();
       await runCommand(ctx, async () => {
-        const { config, from } = resolvedConfig(ctx, opts.config);
-        return runDaemon(config, from);
+        const { config, from, file } = resolvedConfig(ctx, opts.config);
+        return runDaemon(config, from, file);
       });
       // the daemon has locked the door and let its hardware go: nothing left (a retry timer, a stuck child) may keep
       // a stopped daemon alive

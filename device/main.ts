@@ -58,6 +58,8 @@ export async function runDaemon(
   config: Readonly<FacelockConfig>,
   /** Where the state folder and key file came from (a flag, the environment, the config, the default), for the log. */
   pathsFrom: { readonly stateDir: string; readonly keyFile: string } = { stateDir: 'config', keyFile: 'config' },
+  /** The config file read, or undefined when there was none and every setting is its default (said in the log). */
+  configFile?: string,
 ): Promise<number> {
   // every error line is also a fault row in the audit log: kept in memory until the store is open, then written
   const faults = new FaultSink();
@@ -66,6 +68,7 @@ export async function runDaemon(
     write: (line) => process.stdout.write(`${line}\n`),
     onError: (source, message, fields) => faults.add(source, message, fields),
   });
+  if (configFile === undefined) log.warn('no config file: every setting is its default (facelock run --config FILE)');
   log.info('state and key', { stateDir: config.stateDir, from: pathsFrom.stateDir, keyFile: config.keyFile, keyFrom: pathsFrom.keyFile });
   const lockLog = log.child('lock');
   let driver: Lock;
