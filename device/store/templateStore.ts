@@ -2,33 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { EnrollError, StoreError } from '../../common/errors.js';
 import { AuditLog } from './auditLog.js';
 import { type Db, openDatabase, unavailable } from './database.js';
-import { frameAad, keyCheck, openBytes, openEmbedding, sealBytes, sealEmbedding, type TemplateKey, templateAad } from './templateCipher.js';
-import { type CameraMode, type NewTemplate, type StoredTemplate, type UserSummary, validateName } from './templateRecords.js';
+import { frameAad, keyCheck, openBytes, sealBytes, sealEmbedding, type TemplateKey, templateAad } from './templateCipher.js';
+import { type NewTemplate, type StoredTemplate, type UserSummary, validateName } from './templateRecords.js';
+import { insertTemplateRows, openTemplateRow, type TemplateRow, userSummary } from './templateRows.js';
 import { upgradeSeals } from './templateSealUpgrade.js';
 import { ThrottleStore } from './throttleStore.js';
-
-interface TemplateRow {
-  id: string;
-  user_id: number;
-  uid: string;
-  name: string;
-  created_at: string;
-  embedder: string;
-  iv: Buffer;
-  ciphertext: Buffer;
-  tag: Buffer;
-  key_id: string;
-  source: string;
-  pose_bin: string;
-  yaw: number;
-  pitch: number;
-  roll: number;
-  luminance: number;
-  contrast: number;
-  sharpness: number;
-  face_size: number;
-  camera_mode: string | null;
-}
 
 const now = () => new Date().toISOString();
 
@@ -110,8 +88,8 @@ export class TemplateStore {
       const userId = Number(value);
       const uid = randomUUID();
       this.db.prepare('INSERT INTO users (id, uid, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(userId, uid, name, at, at);
-      this.insertTemplates(userId, uid, templates, at);
-      return this.summary(userId);
+      insertTemplateRows(this.db, this.key, { id: userId, uid }, templates, at);
+      return userSummary(this.db, userId);
     });
   }
 
@@ -140,9 +118,9 @@ export class TemplateStore {
     return this.write(() => {
       const user = this.requireUser(name);
       const at = now();
-      this.insertTemplates(user.id, user.uid, templates, at);
+      insertTemplateRows(this.db, this.key, user, templates, at);
       this.db.prepare('UPDATE users SET updated_at = ? WHERE id = ?').run(at, user.id);
-      return this.summary(user.id);
+      return userSummary(this.db, user.id);
     });
   }
 
@@ -153,43 +131,15 @@ export class TemplateStore {
       const at = now();
       this.db.prepare('DELETE FROM templates WHERE user_id = ?').run(user.id);
       this.db.prepare('DELETE FROM coverage WHERE user_id = ?').run(user.id);
-      this.insertTemplates(user.id, user.uid, templates, at);
+      insertTemplateRows(this.db, this.key, user, templates, at);
       this.db.prepare('UPDATE users SET updated_at = ? WHERE id = ?').run(at, user.id);
-      return this.summary(user.id);
+      return userSummary(this.db, user.id);
     });
-  }
-
-  private insertTemplates(userId: number, userUid: string, templates: readonly NewTemplate[], at: string): void {
-    const insert = this.db.prepare(
-      `INSERT INTO templates (id, user_id, created_at, embedder, dims, key_id, iv, ciphertext, tag, source, pose_bin, yaw, pitch, roll, luminance, contrast, sharpness, face_size, camera_mode)
-       VALUES (@id, @userId, @at, @embedder, @dims, @keyId, @iv, @ciphertext, @tag, @source, @poseBin, @yaw, @pitch, @roll, @luminance, @contrast, @sharpness, @faceSize, @cameraMode)`,
-    );
-    const bins = new Map<string, number>();
-    for (const t of templates) {
-      const id = randomUUID();
-      const sealed = sealEmbedding(this.key, t.embedding, templateAad(userUid, id));
-      insert.run({
-        id,
-        userId,
-        at,
-        embedder: t.embedder,
-        dims: t.embedding.length,
-        source: t.source,
-        ...sealed,
-        ...t.conditions,
-        cameraMode: t.conditions.cameraMode ?? null,
-      });
-      bins.set(t.conditions.poseBin, (bins.get(t.conditions.poseBin) ?? 0) + 1);
-    }
-    const cov = this.db.prepare(
-      'INSERT INTO coverage (user_id, bin, templates, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (user_id, bin) DO UPDATE SET templates = templates + excluded.templates, updated_at = excluded.updated_at',
-    );
-    for (const [bin, n] of bins) cov.run(userId, bin, n, at);
   }
 
   listUsers(): UserSummary[] {
     const ids = this.db.prepare('SELECT id FROM users ORDER BY name').all() as { id: number }[];
-    return ids.map((r) => this.summary(r.id));
+    return ids.map((r) => userSummary(this.db, r.id));
   }
 
   findUser(name: string): { id: number; uid: string; name: string } | undefined {
@@ -202,36 +152,6 @@ export class TemplateStore {
     const user = this.findUser(name);
     if (!user) throw new EnrollError('user_unknown', `no user named "${name}" is enrolled (facelock enroll list shows who is)`);
     return user;
-  }
-
-  private summary(userId: number): UserSummary {
-    const u = this.db.prepare('SELECT id, name, created_at FROM users WHERE id = ?').get(userId) as {
-      id: number;
-      name: string;
-      created_at: string;
-    };
-    const bins = this.db.prepare('SELECT bin, templates FROM coverage WHERE user_id = ? ORDER BY bin').all(userId) as {
-      bin: string;
-      templates: number;
-    }[];
-    const count = (this.db.prepare('SELECT count(*) AS n FROM templates WHERE user_id = ?').get(userId) as { n: number }).n;
-    const embedders = this.db.prepare('SELECT DISTINCT embedder FROM templates WHERE user_id = ? ORDER BY embedder').all(userId) as {
-      embedder: string;
-    }[];
-    const modes = this.db
-      .prepare(
-        "SELECT coalesce(camera_mode, 'unknown') AS mode, count(*) AS n FROM templates WHERE user_id = ? GROUP BY mode ORDER BY mode",
-      )
-      .all(userId) as { mode: CameraMode | 'unknown'; n: number }[];
-    return {
-      id: u.id,
-      name: u.name,
-      createdAt: u.created_at,
-      templates: count,
-      coverage: Object.fromEntries(bins.map((b) => [b.bin, b.templates])),
-      embedders: embedders.map((e) => e.embedder),
-      cameraModes: Object.fromEntries(modes.map((m) => [m.mode, m.n])),
-    };
   }
 
   /** Removes a user, their templates, coverage and attempts; the freed pages are overwritten and the WAL truncated. */
@@ -251,7 +171,7 @@ export class TemplateStore {
       const user = this.requireUser(from);
       if (this.findUser(to)) throw new EnrollError('user_exists', `a user named "${to}" is already enrolled`);
       this.db.prepare('UPDATE users SET name = ?, updated_at = ? WHERE id = ?').run(to, now(), user.id);
-      return this.summary(user.id);
+      return userSummary(this.db, user.id);
     });
   }
 
@@ -264,32 +184,7 @@ export class TemplateStore {
             .prepare('SELECT t.*, u.name, u.uid FROM templates t JOIN users u ON u.id = t.user_id WHERE u.id = ? ORDER BY t.created_at')
             .all(this.requireUser(name).id)
     ) as TemplateRow[];
-    return rows.map((r) => ({
-      id: r.id,
-      userId: r.user_id,
-      userUid: r.uid,
-      userName: r.name,
-      embedder: r.embedder,
-      source: r.source,
-      createdAt: r.created_at,
-      embedding: openEmbedding(
-        this.key,
-        { iv: r.iv, ciphertext: r.ciphertext, tag: r.tag, keyId: r.key_id },
-        templateAad(r.uid, r.id),
-        `template ${r.id} of user "${r.name}"`,
-      ),
-      conditions: {
-        poseBin: r.pose_bin,
-        yaw: r.yaw,
-        pitch: r.pitch,
-        roll: r.roll,
-        luminance: r.luminance,
-        contrast: r.contrast,
-        sharpness: r.sharpness,
-        faceSize: r.face_size,
-        ...(r.camera_mode === 'colour' || r.camera_mode === 'grey' ? { cameraMode: r.camera_mode } : {}),
-      },
-    }));
+    return rows.map((r) => openTemplateRow(this.key, r));
   }
 
   /** Re-seals every template under `next` and records its check value, in one transaction. */
