@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
+import { countText } from '../common/countText.js';
 import { EnrollError, ExitCode, UsageError } from '../common/errors.js';
 import { DEFAULT_CONFIG_FILE } from '../device/config/loadConfig.js';
 import { modePrompt } from '../device/coverage/cameraModeGaps.js';
@@ -84,7 +85,7 @@ function printCoverage(
   html: string | undefined,
 ): void {
   ctx.print(
-    `last ${report.days} days: ${count(report.approaches, 'approach', 'approaches')}, ${count(report.unlocks, 'unlock', 'unlocks')}`,
+    `last ${report.days} days: ${countText(report.approaches, 'approach', 'approaches')}, ${countText(report.unlocks, 'unlock', 'unlocks')}`,
   );
   ctx.print(
     `reasons: ${
@@ -95,7 +96,7 @@ function printCoverage(
   );
   for (const b of report.frrByBin.filter((x) => x.approaches > 0))
     ctx.print(
-      `${b.condition} ${b.bin}: ${count(b.approaches, 'approach', 'approaches')}${b.frr === null ? '' : `, FRR ${(100 * b.frr).toFixed(1)}% of ${b.genuine}`}`,
+      `${b.condition} ${b.bin}: ${countText(b.approaches, 'approach', 'approaches')}${b.frr === null ? '' : `, FRR ${(100 * b.frr).toFixed(1)}% of ${b.genuine}`}`,
     );
   for (const u of report.users) {
     ctx.print(`${u.name}: ${u.missing.length ? `no templates for ${u.missing.join(', ')}` : 'every pose covered'}`);
@@ -212,5 +213,3 @@ function registerExportTraining(program: Command, context: () => CliContext): vo
       });
     });
 }
-
-const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

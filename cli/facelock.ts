@@ -15,7 +15,7 @@ import { registerKey } from './keyCommand.js';
 import { registerLock } from './lockCommand.js';
 import { registerLockout } from './lockoutCommand.js';
 import { registerRun } from './runCommand.js';
-import { defaultConfigPaths, type GivenPath, type ResolvedPaths, resolveStorePaths } from './storePaths.js';
+import { type GivenPath, type ResolvedPaths, storePathsOf } from './storePaths.js';
 import { registerTrain } from './trainCommand.js';
 
 interface RootOptions {
@@ -84,7 +84,7 @@ const context = (): CliContext => {
     // resolved when first used (a command that never opens the store never reads the config); a command with a
     // --config of its own resolves them against that file instead
     get paths() {
-      resolved ??= resolveStorePaths(given, defaultConfigPaths(given), DEFAULT_STORE_PATHS);
+      resolved ??= storePathsOf(given);
       return resolved;
     },
   });

@@ -40,18 +40,6 @@ export function resolveStorePaths(
 const envName = (key: 'stateDir' | 'keyFile') => (key === 'stateDir' ? 'FACELOCK_STATE_DIR' : 'FACELOCK_KEY_FILE');
 
 /**
- * The config a command without a --config of its own reads its paths from: the default config file when it exists
- * (and a path was not given both ways already), else none.
- */
-export function defaultConfigPaths(
-  given: { readonly stateDir?: GivenPath; readonly keyFile?: GivenPath },
-  file: string = DEFAULT_CONFIG_FILE,
-): { values: Pick<FacelockConfig, 'stateDir' | 'keyFile'>; file: string } | undefined {
-  if ((given.stateDir && given.keyFile) || !existsSync(file)) return undefined;
-  return { values: loadConfigFile(file, { required: true }), file };
-}
-
-/**
  * A command's config (its --config, else the default file when it exists, else the defaults) with the state folder and
  * key file resolved against it: what `run`, `config check`, `coverage` and `calibrate` use, so that they open the
  * store `enroll` wrote to.
@@ -65,4 +53,14 @@ export function configWithPaths(
   const loaded = loadConfigFile(path, { required: file !== undefined });
   const paths = resolveStorePaths(given, read ? { values: loaded, file: read } : undefined, DEFAULT_STORE_PATHS);
   return { config: { ...loaded, stateDir: paths.stateDir, keyFile: paths.keyFile }, read, paths };
+}
+
+/**
+ * The paths of a command without a --config of its own: the default config file is read for them only when it exists
+ * and a path was not given both ways already.
+ */
+export function storePathsOf(given: { readonly stateDir?: GivenPath; readonly keyFile?: GivenPath }): ResolvedPaths {
+  return given.stateDir && given.keyFile
+    ? resolveStorePaths(given, undefined, DEFAULT_STORE_PATHS)
+    : configWithPaths(given, undefined).paths;
 }

@@ -1,3 +1,4 @@
+import { countText } from '../../common/countText.js';
 import { escapeHtml as esc } from '../../common/escapeHtml.js';
 import { barList, heatmap } from '../../common/plots/plotPlaces.js';
 import { renderPlotsIn } from '../../common/plots/renderPlots.js';
@@ -24,7 +25,7 @@ export async function renderCoverageHtml(
   return renderPlotsIn(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>facelock coverage</title>
 <style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px}.plots{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}figure.plot{margin:0}</style></head><body>
 <h1>facelock coverage</h1>
-<p>Last ${r.days} days: ${plural(r.approaches, 'approach', 'approaches')}, ${plural(r.unlocks, 'unlock', 'unlocks')}. Generated ${esc(generatedAt)}. Cells: approaches / share rejected.</p>
+<p>Last ${r.days} days: ${countText(r.approaches, 'approach', 'approaches')}, ${countText(r.unlocks, 'unlock', 'unlocks')}. Generated ${esc(generatedAt)}. Cells: approaches / share rejected.</p>
 <h2>Alarms</h2>${alarmSection(alarms)}
 <h2>Drift</h2>${drift.length ? `<ul>${drift.map((d) => `<li class="drift">${esc(d.warning)}</li>`).join('')}</ul>` : '<p>No drift.</p>'}
 <div class="plots">
@@ -62,5 +63,3 @@ function alarmSection(alarms: readonly { at: string; detail: string }[]): string
 function enrollGaps(u: CoverageReport['users'][number]): string {
   return [...u.missing, ...u.missingModes.map((m) => `${m} camera mode`)].join(', ');
 }
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

@@ -118,7 +118,11 @@ export async function approachLatency(engine: FaceEngine, o: ApproachOptions) {
         tracker.keep(outcome.value.face, at);
         accepted++;
       }
-      for (const [stage, v] of Object.entries(outcome.timings)) stages[stage] = [...(stages[stage] ?? []), v];
+      for (const [stage, v] of Object.entries(outcome.timings)) {
+        const kept = stages[stage] ?? [];
+        kept.push(v);
+        stages[stage] = kept;
+      }
     }
   }
   const s = summary(times);
